@@ -1,0 +1,149 @@
+//! Binary artifacts (vectorizer, model): a fixed header, then a bincode body.
+//!
+//! Header: 8-byte magic `HNPIPE\0\x01`, 8-byte kind tag (e.g. `TFIDF\0\0\0`), format version
+//! (u32 LE), body length (u64 LE). A file of another kind, another version, cut short or padded is
+//! refused with a message that says which, before bincode sees a byte.
+
+use crate::error::{Error, Result};
+use crate::io::{Input, Output};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::io::Write;
+
+const MAGIC: &[u8; 8] = b"HNPIPE\0\x01";
+const HEADER_LEN: usize = 8 + 8 + 4 + 8;
+
+/// What an artifact is, as stored in its header.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Kind {
+    /// Up to 8 ASCII bytes.
+    pub tag: &'static str,
+    /// Human name for messages ("vectorizer", "model").
+    pub name: &'static str,
+    pub version: u32,
+}
+
+impl Kind {
+    fn tag_bytes(&self) -> [u8; 8] {
+        let mut t = [0u8; 8];
+        let b = self.tag.as_bytes();
+        t[..b.len().min(8)].copy_from_slice(&b[..b.len().min(8)]);
+        t
+    }
+}
+
+fn config() -> impl bincode::config::Config {
+    bincode::config::standard()
+}
+
+/// Encode `body` behind the header and write it atomically to `path`.
+pub fn write<T: Serialize>(path: &str, kind: Kind, body: &T) -> Result<()> {
+    let bytes = to_bytes(kind, body)?;
+    let mut out = Output::create(path)?;
+    out.write_all(&bytes)
+        .map_err(|e| Error::new(format!("writing {}: {e}", out.name())))?;
+    out.commit()
+}
+
+pub fn to_bytes<T: Serialize>(kind: Kind, body: &T) -> Result<Vec<u8>> {
+    let body = bincode::serde::encode_to_vec(body, config())
+        .map_err(|e| Error::new(format!("encoding the {}: {e}", kind.name)))?;
+    let mut out = Vec::with_capacity(HEADER_LEN + body.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&kind.tag_bytes());
+    out.extend_from_slice(&kind.version.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// An artifact as read: the decoded body and the file's fingerprint.
+pub struct Loaded<T> {
+    pub body: T,
+    pub name: String,
+    pub fingerprint: String,
+}
+
+/// Read an artifact of `kind` from `path`; any mismatch is a one-line error naming the file.
+pub fn read<T: DeserializeOwned>(path: &str, kind: Kind) -> Result<Loaded<T>> {
+    let input = Input::read(path)?;
+    let body = from_bytes(&input.bytes, kind).map_err(|e| e.context(&input.name))?;
+    Ok(Loaded {
+        body,
+        fingerprint: input.fingerprint(),
+        name: input.name,
+    })
+}
+
+pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8], kind: Kind) -> Result<T> {
+    let what = kind.name;
+    if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+        return Err(Error::new(format!("not a {what} file (no hn artifact header)")));
+    }
+    let tag = &bytes[8..16];
+    if tag != kind.tag_bytes() {
+        let found = String::from_utf8_lossy(tag).trim_end_matches('\0').to_string();
+        return Err(Error::new(format!("not a {what} file (it is a {found:?} artifact)")));
+    }
+    let version = u32::from_le_bytes(bytes[16..20].try_into().map_err(|_| Error::new("short header"))?);
+    if version != kind.version {
+        return Err(Error::new(format!(
+            "{what} format version {version} is not supported (this build reads version {}); re-create it with this version",
+            kind.version
+        )));
+    }
+    let len = u64::from_le_bytes(bytes[20..28].try_into().map_err(|_| Error::new("short header"))?);
+    let body = &bytes[HEADER_LEN..];
+    if (body.len() as u64) < len {
+        return Err(Error::new(format!(
+            "{what} file is truncated ({} of {len} body bytes)",
+            body.len()
+        )));
+    }
+    if (body.len() as u64) > len {
+        return Err(Error::new(format!(
+            "{what} file has {} unexpected trailing bytes",
+            body.len() as u64 - len
+        )));
+    }
+    let (val, used) = bincode::serde::decode_from_slice(body, config())
+        .map_err(|e| Error::new(format!("{what} file is corrupt: {e}")))?;
+    if used != body.len() {
+        return Err(Error::new(format!(
+            "{what} file is corrupt: {} bytes left undecoded",
+            body.len() - used
+        )));
+    }
+    Ok(val)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: Kind = Kind {
+        tag: "TESTA",
+        name: "test artifact",
+        version: 3,
+    };
+    const B: Kind = Kind {
+        tag: "TESTB",
+        name: "other artifact",
+        version: 3,
+    };
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let v: (Vec<u32>, String) = (vec![1, 2, 3], "x".into());
+        let bytes = to_bytes(A, &v).unwrap();
+        assert_eq!(from_bytes::<(Vec<u32>, String)>(&bytes, A).unwrap(), v);
+        let e = from_bytes::<(Vec<u32>, String)>(&bytes, B).unwrap_err();
+        assert!(e.to_string().contains("it is a \"TESTA\" artifact"), "{e}");
+        let e = from_bytes::<(Vec<u32>, String)>(&bytes, Kind { version: 4, ..A }).unwrap_err();
+        assert!(e.to_string().contains("version 3 is not supported"), "{e}");
+        let e = from_bytes::<(Vec<u32>, String)>(&bytes[..bytes.len() - 1], A).unwrap_err();
+        assert!(e.to_string().contains("truncated"), "{e}");
+        let e = from_bytes::<(Vec<u32>, String)>(b"PAR1....", A).unwrap_err();
+        assert!(e.to_string().contains("not a test artifact file"), "{e}");
+    }
+}

@@ -1,0 +1,230 @@
+//! CLI plumbing shared by every tool: the one error sink, verbosity, logging to stderr and a
+//! progress line that only appears on a terminal.
+//!
+//! The library never prints to stdout and never exits: tools call [`run`] from `main` and return
+//! the `ExitCode` it gives back.
+
+use crate::error::{EXIT_OK, Result};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI8, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Flags every tool takes, flattened into its clap struct with `#[command(flatten)]`.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Verbosity {
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more on stderr (repeat for debug detail).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+static LEVEL: AtomicI8 = AtomicI8::new(1);
+static TOOL: OnceLock<String> = OnceLock::new();
+
+/// Log levels: 0 errors only (`-q`), 1 info (default), 2 verbose (`-v`), 3 debug (`-vv`).
+pub fn level() -> i8 {
+    LEVEL.load(Ordering::Relaxed)
+}
+
+/// The name the tool was started as, for message prefixes.
+pub fn tool_name() -> &'static str {
+    TOOL.get().map(String::as_str).unwrap_or("hn")
+}
+
+/// The one place errors are printed. Sets up verbosity, runs the tool body, prints an error as
+/// `<tool>: <message>` on one line and maps it to its exit code.
+pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>) -> ExitCode {
+    let _ = TOOL.set(tool.to_string());
+    let lvl = if verbosity.quiet {
+        0
+    } else {
+        1 + verbosity.verbose.min(2) as i8
+    };
+    LEVEL.store(lvl, Ordering::Relaxed);
+    match body() {
+        Ok(()) => ExitCode::from(EXIT_OK),
+        Err(e) => {
+            clear_progress_line();
+            // A closed stderr has nowhere left to report to; the exit code still tells.
+            let _ = writeln!(std::io::stderr().lock(), "{tool}: {e}");
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+#[doc(hidden)]
+pub fn log_at(min_level: i8, args: std::fmt::Arguments<'_>) {
+    if level() >= min_level {
+        clear_progress_line();
+        let _ = writeln!(std::io::stderr().lock(), "{}: {args}", tool_name());
+    }
+}
+
+/// Informational line on stderr (silenced by `-q`).
+#[macro_export]
+macro_rules! info {
+    ($($arg:tt)*) => { $crate::cli::log_at(1, format_args!($($arg)*)) };
+}
+
+/// Warning on stderr (silenced by `-q`).
+#[macro_export]
+macro_rules! warn {
+    ($($arg:tt)*) => { $crate::cli::log_at(1, format_args!("warning: {}", format_args!($($arg)*))) };
+}
+
+/// Detail shown with `-v`.
+#[macro_export]
+macro_rules! verbose {
+    ($($arg:tt)*) => { $crate::cli::log_at(2, format_args!($($arg)*)) };
+}
+
+/// Debug detail shown with `-vv`.
+#[macro_export]
+macro_rules! debug {
+    ($($arg:tt)*) => { $crate::cli::log_at(3, format_args!($($arg)*)) };
+}
+
+static PROGRESS_SHOWN: AtomicI8 = AtomicI8::new(0);
+
+fn clear_progress_line() {
+    if PROGRESS_SHOWN.swap(0, Ordering::Relaxed) != 0 {
+        let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
+    }
+}
+
+/// A progress counter drawn as one self-rewriting stderr line, only when stderr is a terminal and
+/// not quieted; otherwise it only counts. Cheap to bump from many threads.
+pub struct Progress {
+    label: String,
+    total: u64,
+    done: AtomicU64,
+    started: Instant,
+    last_draw_ms: AtomicU64,
+    enabled: bool,
+}
+
+impl Progress {
+    pub fn new(label: impl Into<String>, total: u64) -> Self {
+        let enabled = level() >= 1 && std::io::stderr().is_terminal();
+        Progress {
+            label: label.into(),
+            total,
+            done: AtomicU64::new(0),
+            started: Instant::now(),
+            last_draw_ms: AtomicU64::new(0),
+            enabled,
+        }
+    }
+
+    pub fn inc(&self, n: u64) {
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        if !self.enabled {
+            return;
+        }
+        // Redraw at most ten times a second, whichever thread gets there first.
+        let now = self.started.elapsed().as_millis() as u64;
+        let last = self.last_draw_ms.load(Ordering::Relaxed);
+        if (now >= last + 100 || done == self.total)
+            && self
+                .last_draw_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.draw(done, self.started.elapsed());
+        }
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    fn draw(&self, done: u64, elapsed: Duration) {
+        let pct = if self.total > 0 { done * 100 / self.total } else { 100 };
+        let rate = done as f64 / elapsed.as_secs_f64().max(1e-3);
+        PROGRESS_SHOWN.store(1, Ordering::Relaxed);
+        let _ = write!(
+            std::io::stderr().lock(),
+            "\r\x1b[2K{}: {} {done}/{} ({pct}%, {rate:.0}/s)",
+            tool_name(),
+            self.label,
+            self.total
+        );
+    }
+
+    /// Remove the line (if drawn); call before printing a summary.
+    pub fn finish(&self) {
+        if self.enabled {
+            clear_progress_line();
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Parse durations such as `10s`, `250ms`, `2d`, `1h30m`, `90` (seconds).
+pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("empty duration".into());
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let num_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        if num_end == 0 {
+            return Err(format!("bad duration {s:?}: expected a number like 10s, 500ms, 2d"));
+        }
+        let n: f64 = rest[..num_end].parse().map_err(|_| format!("bad duration {s:?}"))?;
+        rest = &rest[num_end..];
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let unit = &rest[..unit_end];
+        rest = &rest[unit_end..];
+        let secs = match unit {
+            "" | "s" => 1.0,
+            "ms" => 0.001,
+            "m" | "min" => 60.0,
+            "h" => 3600.0,
+            "d" => 86400.0,
+            "w" => 7.0 * 86400.0,
+            _ => {
+                return Err(format!(
+                    "bad duration {s:?}: unknown unit {unit:?} (use ms, s, m, h, d, w)"
+                ));
+            }
+        };
+        total += n * secs;
+    }
+    if !total.is_finite() || total > 1e12 {
+        return Err(format!("bad duration {s:?}: too large"));
+    }
+    Ok(Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("2d").unwrap(), Duration::from_secs(2 * 86400));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert!(parse_duration("ten").is_err());
+        assert!(parse_duration("5y").is_err());
+        assert!(parse_duration("").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! The features table: one row per story with its id, its target (the comment count; nulls
+//! already mapped by the vectorizer), and its sparse TF-IDF row as `indices: list<u32>` and
+//! `values: list<f32>`. The number of features and the vectorizer's fingerprint ride in the
+//! file's metadata (`hn.n_features`, `hn.vectorizer`).
+
+use crate::error::{Error, Result};
+use crate::sparse::Csr;
+use crate::table::{Provenance, Table, write_parquet};
+use arrow::array::{
+    Array, ArrayRef, AsArray, Float32Array, Float64Array, Int64Array, ListArray, RecordBatch, UInt32Array,
+};
+use arrow::buffer::OffsetBuffer;
+use arrow::datatypes::{DataType, Field, Float32Type, Schema, UInt32Type};
+use std::sync::Arc;
+
+/// Column names of the features table.
+pub const ID: &str = "id";
+pub const TARGET: &str = "target";
+pub const INDICES: &str = "indices";
+pub const VALUES: &str = "values";
+
+/// A features table in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Features {
+    pub ids: Vec<i64>,
+    pub target: Vec<f64>,
+    pub x: Csr,
+    /// Fingerprint of the vectorizer that made these rows, when known.
+    pub vectorizer: Option<String>,
+}
+
+/// A features file as read, with its name and fingerprint for messages and lineage.
+pub struct FeaturesFile {
+    pub name: String,
+    pub fingerprint: String,
+    pub features: Features,
+}
+
+/// Read and validate a features file: ids and targets present and finite, indices in range and
+/// strictly increasing within a row, values finite.
+pub fn read_features(path: &str) -> Result<FeaturesFile> {
+    let t = Table::read(path, Some(&[ID, TARGET, INDICES, VALUES]))?;
+    let name = t.name.clone();
+    let err = |msg: String| Error::new(format!("{name}: {msg}"));
+    let ids_opt = t.i64_column(ID)?;
+    let mut ids = Vec::with_capacity(ids_opt.len());
+    for (row, v) in ids_opt.iter().enumerate() {
+        ids.push(v.ok_or_else(|| err(format!("column \"id\" is null at row {row}")))?);
+    }
+    let mut target = Vec::with_capacity(ids.len());
+    for (row, v) in t.f64_column(TARGET)?.into_iter().enumerate() {
+        match v {
+            Some(x) if x.is_finite() => target.push(x),
+            Some(x) => return Err(err(format!("target is {x} for id {}", ids[row]))),
+            None => return Err(err(format!("target is null for id {}", ids[row]))),
+        }
+    }
+    let indices = list_column::<UInt32Type>(&t, INDICES, DataType::UInt32)?;
+    let values = list_column::<Float32Type>(&t, VALUES, DataType::Float32)?;
+    let declared: Option<usize> = match t.meta("n_features") {
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| err(format!("metadata hn.n_features is not a number: {s:?}")))?,
+        ),
+        None => None,
+    };
+    let mut max_col = 0usize;
+    let mut x = Csr::with_capacity(0, ids.len(), indices.values().len());
+    for row in 0..ids.len() {
+        if indices.is_null(row) || values.is_null(row) {
+            return Err(err(format!("sparse row is null for id {}", ids[row])));
+        }
+        let iv = indices.value(row);
+        let vv = values.value(row);
+        let (iv, vv) = (iv.as_primitive::<UInt32Type>(), vv.as_primitive::<Float32Type>());
+        if iv.len() != vv.len() {
+            return Err(err(format!(
+                "id {}: {} indices but {} values",
+                ids[row],
+                iv.len(),
+                vv.len()
+            )));
+        }
+        if iv.null_count() > 0 || vv.null_count() > 0 {
+            return Err(err(format!("id {}: null inside the sparse row", ids[row])));
+        }
+        let (iv, vv) = (iv.values(), vv.values());
+        if let Some(w) = iv.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(err(format!(
+                "id {}: indices not strictly increasing ({} then {})",
+                ids[row], w[0], w[1]
+            )));
+        }
+        if let Some(v) = vv.iter().find(|v| !v.is_finite()) {
+            return Err(err(format!("id {}: value {v} is not finite", ids[row])));
+        }
+        if let Some(&last) = iv.last() {
+            max_col = max_col.max(last as usize + 1);
+        }
+        x.push_row(iv, vv);
+    }
+    x.n_cols = match declared {
+        Some(n) if max_col > n => return Err(err(format!("index {} out of range for {n} features", max_col - 1))),
+        Some(n) => n,
+        None => max_col,
+    };
+    let vectorizer = t.meta("vectorizer").map(str::to_string);
+    Ok(FeaturesFile {
+        name,
+        fingerprint: t.fingerprint,
+        features: Features {
+            ids,
+            target,
+            x,
+            vectorizer,
+        },
+    })
+}
+
+fn list_column<T: arrow::datatypes::ArrowPrimitiveType>(t: &Table, col: &str, item: DataType) -> Result<ListArray> {
+    let arr = t.column(col)?;
+    let want = DataType::List(Arc::new(Field::new_list_field(item.clone(), true)));
+    let ok = matches!(
+        arr.data_type(),
+        DataType::List(_) | DataType::LargeList(_) | DataType::ListView(_) | DataType::FixedSizeList(..)
+    );
+    if !ok {
+        return Err(Error::new(format!(
+            "{}: column \"{col}\" should be a list of {item}, found {}",
+            t.name,
+            arr.data_type()
+        )));
+    }
+    let opts = arrow::compute::CastOptions {
+        safe: false,
+        ..Default::default()
+    };
+    let cast = arrow::compute::cast_with_options(arr, &want, &opts).map_err(|e| {
+        Error::new(format!(
+            "{}: column \"{col}\" cannot be read as a list of {item}: {e}",
+            t.name
+        ))
+    })?;
+    Ok(cast.as_list::<i32>().clone())
+}
+
+/// Write a features table atomically. `prov` should already carry the inputs; the number of
+/// features and the vectorizer fingerprint are added here.
+pub fn write_features(path: &str, f: &Features, prov: Provenance) -> Result<()> {
+    let mut prov = prov.extra("n_features", f.x.n_cols.to_string());
+    if let Some(v) = &f.vectorizer {
+        prov = prov.extra("vectorizer", v.clone());
+    }
+    write_parquet(path, &features_batch(f)?, &prov)
+}
+
+pub fn features_schema() -> Arc<Schema> {
+    Arc::new(Schema::new(vec![
+        Field::new(ID, DataType::Int64, false),
+        Field::new(TARGET, DataType::Float64, false),
+        Field::new(
+            INDICES,
+            DataType::List(Arc::new(Field::new_list_field(DataType::UInt32, false))),
+            false,
+        ),
+        Field::new(
+            VALUES,
+            DataType::List(Arc::new(Field::new_list_field(DataType::Float32, false))),
+            false,
+        ),
+    ]))
+}
+
+fn features_batch(f: &Features) -> Result<RecordBatch> {
+    let offsets: Vec<i32> =
+        f.x.indptr
+            .iter()
+            .map(|&o| i32::try_from(o).map_err(|_| Error::new("too many non-zeros for one features file (over 2^31)")))
+            .collect::<Result<_>>()?;
+    let offsets = OffsetBuffer::new(offsets.into());
+    let idx = ListArray::try_new(
+        Arc::new(Field::new_list_field(DataType::UInt32, false)),
+        offsets.clone(),
+        Arc::new(UInt32Array::from(f.x.indices.clone())),
+        None,
+    )?;
+    let val = ListArray::try_new(
+        Arc::new(Field::new_list_field(DataType::Float32, false)),
+        offsets,
+        Arc::new(Float32Array::from(f.x.values.clone())),
+        None,
+    )?;
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from(f.ids.clone())),
+        Arc::new(Float64Array::from(f.target.clone())),
+        Arc::new(idx),
+        Arc::new(val),
+    ];
+    Ok(RecordBatch::try_new(features_schema(), cols)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let mut x = Csr::new(10);
+        x.push_row(&[1, 7], &[0.6, 0.8]);
+        x.push_row(&[], &[]);
+        let f = Features {
+            ids: vec![5, 6],
+            target: vec![3.0, 0.0],
+            x,
+            vectorizer: Some("sha256:ab".into()),
+        };
+        let p = std::env::temp_dir().join(format!("hn-feat-{}.parquet", std::process::id()));
+        let p = p.to_str().unwrap();
+        write_features(p, &f, Provenance::new("test", vec![])).unwrap();
+        let back = read_features(p).unwrap();
+        assert_eq!(back.features, f);
+        std::fs::remove_file(p).unwrap();
+    }
+}

@@ -1,0 +1,207 @@
+//! Paths as users give them: `-` for stdin/stdout, whole-file reads with a fingerprint, and
+//! atomic writes (temp file beside the target, renamed into place) so that a failed or killed run
+//! never leaves a half-written file that make would take as fresh.
+
+use crate::error::{Context, Error, Result};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// True when the user means stdin/stdout.
+pub fn is_stdio(path: &str) -> bool {
+    path == "-"
+}
+
+/// How a path is named in messages.
+pub fn display_name(path: &str) -> &str {
+    if is_stdio(path) { "<stdin>" } else { path }
+}
+
+/// A whole input file in memory, with its name for messages and its fingerprint for lineage.
+/// Parquet needs random access, so stdin is buffered whole.
+pub struct Input {
+    pub name: String,
+    pub bytes: bytes::Bytes,
+}
+
+impl Input {
+    pub fn read(path: &str) -> Result<Input> {
+        let mut buf = Vec::new();
+        if is_stdio(path) {
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut buf)
+                .context("reading <stdin>")?;
+        } else {
+            let mut f = File::open(path).with_context(|| format!("cannot open {path}"))?;
+            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+                return Err(Error::new(format!("{path} is a directory, not a file")));
+            }
+            f.read_to_end(&mut buf).with_context(|| format!("reading {path}"))?;
+        }
+        Ok(Input {
+            name: display_name(path).to_string(),
+            bytes: buf.into(),
+        })
+    }
+
+    /// `sha256:<hex>` of the bytes: the same value `sha256sum FILE` prints.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.bytes)
+    }
+}
+
+/// `sha256:<hex>` of some bytes.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(7 + 64);
+    s.push_str("sha256:");
+    for b in digest {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// An output being written. For a path, bytes go to a temp file in the same directory that is
+/// renamed over the target by [`Output::commit`]; dropped without commit, the temp file is
+/// removed. For `-`, bytes are buffered and only reach stdout on commit, so a failure half-way
+/// sends nothing down the pipe.
+pub struct Output {
+    target: Option<PathBuf>,
+    tmp: Option<PathBuf>,
+    file: Option<std::io::BufWriter<File>>,
+    buf: Vec<u8>,
+    name: String,
+}
+
+impl Output {
+    pub fn create(path: &str) -> Result<Output> {
+        if is_stdio(path) {
+            return Ok(Output {
+                target: None,
+                tmp: None,
+                file: None,
+                buf: Vec::new(),
+                name: "<stdout>".into(),
+            });
+        }
+        let target = PathBuf::from(path);
+        let tmp = temp_path_for(&target);
+        let file = File::create(&tmp).with_context(|| format!("cannot create {path}"))?;
+        Ok(Output {
+            target: Some(target),
+            tmp: Some(tmp),
+            file: Some(std::io::BufWriter::with_capacity(1 << 20, file)),
+            buf: Vec::new(),
+            name: path.to_string(),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Flush, sync and rename into place (or write the buffer to stdout).
+    pub fn commit(mut self) -> Result<()> {
+        match self.file.take() {
+            Some(w) => {
+                let name = self.name.clone();
+                let f = w
+                    .into_inner()
+                    .map_err(|e| Error::new(format!("writing {name}: {}", e.error())))?;
+                f.sync_all().with_context(|| format!("writing {name}"))?;
+                drop(f);
+                let (tmp, target) = (self.tmp.take(), self.target.take());
+                if let (Some(tmp), Some(target)) = (tmp, target) {
+                    if let Err(e) = std::fs::rename(&tmp, &target) {
+                        let _ = std::fs::remove_file(&tmp);
+                        return Err(Error::new(format!("cannot move output into place at {name}: {e}")));
+                    }
+                }
+                Ok(())
+            }
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(&self.buf)
+                    .and_then(|_| out.flush())
+                    .context("writing <stdout>")
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(data),
+            None => {
+                self.buf.extend_from_slice(data);
+                Ok(data.len())
+            }
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if let Some(tmp) = self.tmp.take() {
+            self.file.take();
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// `dir/.name.tmp-<pid>`: hidden, beside the target (same filesystem, so rename is atomic), and
+/// unique per process so that two runs never write into each other's file.
+pub fn temp_path_for(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Write a whole output atomically through a closure.
+pub fn write_atomically(path: &str, f: impl FnOnce(&mut Output) -> Result<()>) -> Result<()> {
+    let mut out = Output::create(path)?;
+    f(&mut out).map_err(|e| e.context(format!("writing {}", out.name())))?;
+    out.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_commits_or_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("hn-io-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("a.txt");
+        let p = target.to_str().unwrap();
+        let err = write_atomically(p, |o| {
+            o.write_all(b"half")?;
+            Err(Error::new("boom"))
+        });
+        assert!(err.is_err());
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp file left behind");
+        write_atomically(p, |o| Ok(o.write_all(b"whole")?)).unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"whole");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn fingerprint_is_sha256() {
+        assert_eq!(
+            fingerprint(b"abc"),
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

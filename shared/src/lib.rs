@@ -1,0 +1,23 @@
+//! The library every hn pipeline tool stands on. Tools are thin: they parse flags, call into
+//! here, and report. This crate never prints to stdout, never exits, never parses argv.
+//!
+//! Layout:
+//! - [`error`]: the one error type and the exit-code policy (0 ok, 1 check said no, 2 trouble)
+//! - [`cli`]: the error sink, verbosity, stderr logging, a TTY-only progress line, durations
+//! - [`io`]: `-` for stdin/stdout, whole-file inputs with fingerprints, atomic outputs
+//! - [`clock`]: Unix time now (overridable for tests) and RFC 3339 formatting
+//! - [`table`]: Parquet tables in and out, provenance metadata, the stories table
+//! - [`sparse`]: the CSR matrix features travel in
+//! - [`features`]: the features table (id, target, sparse row) in and out
+//! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+
+pub mod artifact;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod features;
+pub mod io;
+pub mod sparse;
+pub mod table;
+
+pub use error::{Context, Error, Result};

@@ -1,0 +1,508 @@
+//! Parquet tables in and out.
+//!
+//! Reading is lenient about how other tools store the same logical column (pyarrow/pandas
+//! dictionary-encoded or large strings, string views, DuckDB's and Polars' choices, ints of any
+//! width, pandas' float64 for nullable ints, timestamps) and strict about what it means: a column
+//! that cannot be read as what is needed is an error naming the file, the column and the row.
+//! Writing uses plain types every reader understands, and stamps provenance key-value metadata.
+
+use crate::error::{Context, Error, Result};
+use crate::io::{Input, Output};
+use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, RecordBatchReader, StringArray};
+use arrow::compute::concat_batches;
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Metadata key prefix for everything these tools stamp into their outputs.
+pub const META_PREFIX: &str = "hn.";
+
+/// A table read whole into one record batch, with where it came from.
+pub struct Table {
+    pub name: String,
+    pub fingerprint: String,
+    pub batch: RecordBatch,
+    /// The file's key-value metadata (ours and anyone else's).
+    pub metadata: BTreeMap<String, String>,
+}
+
+impl Table {
+    /// Read a Parquet file (or `-`). With `columns`, only those top-level columns are decoded;
+    /// a missing one is an error that lists what the file does have.
+    pub fn read(path: &str, columns: Option<&[&str]>) -> Result<Table> {
+        let input = Input::read(path)?;
+        Self::from_input(input, columns)
+    }
+
+    pub fn from_input(input: Input, columns: Option<&[&str]>) -> Result<Table> {
+        let name = input.name.clone();
+        let fingerprint = input.fingerprint();
+        if input.bytes.is_empty() {
+            return Err(Error::new(format!("{name} is empty, not a Parquet file")));
+        }
+        let builder = ParquetRecordBatchReaderBuilder::try_new(input.bytes)
+            .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))?;
+        let metadata: BTreeMap<String, String> = builder
+            .metadata()
+            .file_metadata()
+            .key_value_metadata()
+            .map(|kvs| {
+                kvs.iter()
+                    .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let file_schema = builder.schema().clone();
+        let builder = match columns {
+            None => builder,
+            Some(cols) => {
+                let mut roots = Vec::with_capacity(cols.len());
+                for c in cols {
+                    match file_schema.index_of(c) {
+                        Ok(i) => roots.push(i),
+                        Err(_) => return Err(missing_column(&name, c, &file_schema)),
+                    }
+                }
+                roots.sort_unstable();
+                roots.dedup();
+                let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
+                builder.with_projection(mask)
+            }
+        };
+        let reader = builder
+            .with_batch_size(64 * 1024)
+            .build()
+            .with_context(|| format!("reading {name}"))?;
+        let schema = reader.schema();
+        let mut batches = Vec::new();
+        for b in reader {
+            batches.push(b.with_context(|| format!("reading {name}"))?);
+        }
+        let batch = concat_batches(&schema, &batches).with_context(|| format!("reading {name}"))?;
+        Ok(Table {
+            name,
+            fingerprint,
+            batch,
+            metadata,
+        })
+    }
+
+    pub fn num_rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    pub fn has_column(&self, col: &str) -> bool {
+        self.batch.schema().index_of(col).is_ok()
+    }
+
+    pub fn column(&self, col: &str) -> Result<&ArrayRef> {
+        self.batch
+            .column_by_name(col)
+            .ok_or_else(|| missing_column(&self.name, col, &self.batch.schema()))
+    }
+
+    /// A column as i64: any int width, integral floats (pandas stores nullable ints as float64
+    /// with NaN), timestamps (as Unix seconds). Nulls (and NaN) stay `None`.
+    pub fn i64_column(&self, col: &str) -> Result<Vec<Option<i64>>> {
+        let arr = self.column(col)?;
+        let err = |why: String| Error::new(format!("{}: column \"{col}\" {why}", self.name));
+        match arr.data_type() {
+            DataType::Float16 | DataType::Float32 | DataType::Float64 => {
+                let f = arrow::compute::cast(arr, &DataType::Float64).map_err(|e| err(e.to_string()))?;
+                let f = f.as_primitive::<arrow::datatypes::Float64Type>();
+                let mut out = Vec::with_capacity(f.len());
+                for (row, v) in f.iter().enumerate() {
+                    out.push(match v {
+                        None => None,
+                        Some(x) if x.is_nan() => None,
+                        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(x as i64),
+                        Some(x) => return Err(err(format!("row {row}: {x} is not a whole number"))),
+                    });
+                }
+                Ok(out)
+            }
+            DataType::Timestamp(unit, _) => {
+                let div = match unit {
+                    TimeUnit::Second => 1,
+                    TimeUnit::Millisecond => 1_000,
+                    TimeUnit::Microsecond => 1_000_000,
+                    TimeUnit::Nanosecond => 1_000_000_000,
+                };
+                let raw = arrow::compute::cast(arr, &DataType::Int64).map_err(|e| err(e.to_string()))?;
+                Ok(raw
+                    .as_primitive::<arrow::datatypes::Int64Type>()
+                    .iter()
+                    .map(|v| v.map(|x| x.div_euclid(div)))
+                    .collect())
+            }
+            t if t.is_integer() => {
+                let opts = arrow::compute::CastOptions {
+                    safe: false,
+                    ..Default::default()
+                };
+                let raw = arrow::compute::cast_with_options(arr, &DataType::Int64, &opts)
+                    .map_err(|e| err(format!("does not fit in a 64-bit integer: {e}")))?;
+                Ok(raw.as_primitive::<arrow::datatypes::Int64Type>().iter().collect())
+            }
+            t => Err(err(format!("should hold integers, found {t}"))),
+        }
+    }
+
+    /// A column as f64: ints and floats of any width. Nulls stay `None`; NaN stays NaN (the
+    /// caller decides whether NaN is acceptable).
+    pub fn f64_column(&self, col: &str) -> Result<Vec<Option<f64>>> {
+        let arr = self.column(col)?;
+        let t = arr.data_type();
+        if !(t.is_integer() || t.is_floating() || matches!(t, DataType::Decimal128(..) | DataType::Decimal256(..))) {
+            return Err(Error::new(format!(
+                "{}: column \"{col}\" should hold numbers, found {t}",
+                self.name
+            )));
+        }
+        let f = arrow::compute::cast(arr, &DataType::Float64)
+            .with_context(|| format!("{}: column \"{col}\"", self.name))?;
+        Ok(f.as_primitive::<arrow::datatypes::Float64Type>().iter().collect())
+    }
+
+    /// A column as UTF-8 strings: utf8, large_utf8, utf8_view, dictionary-encoded strings, and
+    /// binary columns whose every value is valid UTF-8.
+    pub fn str_column(&self, col: &str) -> Result<StringArray> {
+        let arr = self.column(col)?;
+        let err = |why: String| Error::new(format!("{}: column \"{col}\" {why}", self.name));
+        let is_text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
+        let is_bin = |t: &DataType| matches!(t, DataType::Binary | DataType::LargeBinary | DataType::BinaryView);
+        let ok = match arr.data_type() {
+            t if is_text(t) || is_bin(t) => true,
+            DataType::Dictionary(_, v) => is_text(v) || is_bin(v),
+            DataType::Null => true,
+            _ => false,
+        };
+        if !ok {
+            return Err(err(format!("should hold text, found {}", arr.data_type())));
+        }
+        let opts = arrow::compute::CastOptions {
+            safe: false,
+            ..Default::default()
+        };
+        let s = arrow::compute::cast_with_options(arr, &DataType::Utf8, &opts).map_err(|e| {
+            let row = first_invalid_utf8_row(arr);
+            err(match row {
+                Some(r) => format!("row {r} is not valid UTF-8"),
+                None => e.to_string(),
+            })
+        })?;
+        Ok(s.as_string::<i32>().clone())
+    }
+
+    /// A column as booleans (bool, or ints 0/1); missing column or null means false.
+    pub fn bool_column_or_false(&self, col: &str) -> Result<Vec<bool>> {
+        let Some(arr) = self.batch.column_by_name(col) else {
+            return Ok(vec![false; self.num_rows()]);
+        };
+        match arr.data_type() {
+            DataType::Boolean => Ok(arr.as_boolean().iter().map(|v| v.unwrap_or(false)).collect()),
+            t if t.is_integer() => Ok(self.i64_column(col)?.into_iter().map(|v| v.unwrap_or(0) != 0).collect()),
+            DataType::Null => Ok(vec![false; self.num_rows()]),
+            t => Err(Error::new(format!(
+                "{}: column \"{col}\" should hold booleans, found {t}",
+                self.name
+            ))),
+        }
+    }
+
+    /// Our own metadata value (`hn.<key>`), if the file carries it.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)
+    }
+}
+
+fn first_invalid_utf8_row(arr: &ArrayRef) -> Option<usize> {
+    let bin = arrow::compute::cast(arr, &DataType::LargeBinary).ok()?;
+    let bin = bin.as_binary::<i64>();
+    (0..bin.len()).find(|&i| bin.is_valid(i) && std::str::from_utf8(bin.value(i)).is_err())
+}
+
+fn missing_column(name: &str, col: &str, schema: &Schema) -> Error {
+    let have: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+    Error::new(format!("{name}: no column \"{col}\" (it has: {})", have.join(", ")))
+}
+
+/// Lineage stamped into every output: which tool, which version, with which arguments, from
+/// which inputs (by fingerprint). Readable with any Parquet reader (`hn.*` keys) or as JSON.
+#[derive(Debug, Clone, Default)]
+pub struct Provenance {
+    pub tool: String,
+    pub args: Vec<String>,
+    /// (input name, fingerprint)
+    pub inputs: Vec<(String, String)>,
+    /// Further `hn.<key>` entries a tool wants to record (e.g. `n_features`).
+    pub extra: Vec<(String, String)>,
+}
+
+impl Provenance {
+    pub fn new(tool: &str, args: impl IntoIterator<Item = String>) -> Self {
+        Provenance {
+            tool: tool.to_string(),
+            args: args.into_iter().collect(),
+            ..Default::default()
+        }
+    }
+
+    pub fn input(mut self, name: &str, fingerprint: &str) -> Self {
+        self.inputs.push((name.to_string(), fingerprint.to_string()));
+        self
+    }
+
+    pub fn extra(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.extra.push((key.to_string(), value.into()));
+        self
+    }
+
+    /// As a JSON object, for JSON artifacts (model card, metrics, drift report).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut m = serde_json::Map::new();
+        for (k, v) in self.entries() {
+            let parsed = if k == "args" || k == "inputs" {
+                serde_json::from_str(&v).ok()
+            } else {
+                None
+            };
+            m.insert(k, parsed.unwrap_or(serde_json::Value::String(v)));
+        }
+        serde_json::Value::Object(m)
+    }
+
+    fn entries(&self) -> Vec<(String, String)> {
+        let inputs: serde_json::Map<String, serde_json::Value> = self
+            .inputs
+            .iter()
+            .map(|(n, f)| (n.clone(), serde_json::Value::String(f.clone())))
+            .collect();
+        let mut v = vec![
+            ("tool".to_string(), self.tool.clone()),
+            ("version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            (
+                "args".to_string(),
+                serde_json::to_string(&self.args).unwrap_or_default(),
+            ),
+            ("inputs".to_string(), serde_json::Value::Object(inputs).to_string()),
+            (
+                "created_at".to_string(),
+                crate::clock::rfc3339(crate::clock::now_unix()),
+            ),
+        ];
+        v.extend(self.extra.iter().cloned());
+        v
+    }
+
+    fn key_values(&self) -> Vec<KeyValue> {
+        self.entries()
+            .into_iter()
+            .map(|(k, v)| KeyValue::new(format!("{META_PREFIX}{k}"), v))
+            .collect()
+    }
+}
+
+/// Write one record batch as Parquet to `path` (or `-`), atomically, with provenance.
+pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
+    let mut out = Output::create(path)?;
+    write_parquet_to(&mut out, batch, prov).map_err(|e| e.context(format!("writing {}", out.name())))?;
+    out.commit()
+}
+
+fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(256 * 1024))
+        .set_key_value_metadata(Some(prov.key_values()))
+        .set_created_by(format!("hn-tools {}", env!("CARGO_PKG_VERSION")))
+        .build();
+    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
+    w.write(batch)?;
+    w.close()?;
+    Ok(())
+}
+
+impl From<parquet::errors::ParquetError> for Error {
+    fn from(e: parquet::errors::ParquetError) -> Self {
+        Error::new(e.to_string())
+    }
+}
+
+impl From<arrow::error::ArrowError> for Error {
+    fn from(e: arrow::error::ArrowError) -> Self {
+        Error::new(e.to_string())
+    }
+}
+
+/// One Hacker News story as the stories table holds it.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Story {
+    pub id: i64,
+    /// The item's `type`: story, job, poll, … (stories only unless asked).
+    pub kind: String,
+    pub by: Option<String>,
+    /// Unix seconds.
+    pub time: i64,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub score: Option<i64>,
+    /// Comment count; absent for jobs and for items the API gave without it.
+    pub descendants: Option<i64>,
+    pub dead: bool,
+    pub deleted: bool,
+    /// Unix seconds when this copy was fetched (its `descendants` is as of then).
+    pub fetched_at: i64,
+}
+
+/// The stories table's schema (DESIGN.md, data contracts).
+pub fn stories_schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("type", DataType::Utf8, false),
+        Field::new("by", DataType::Utf8, true),
+        Field::new("time", DataType::Int64, false),
+        Field::new("title", DataType::Utf8, true),
+        Field::new("url", DataType::Utf8, true),
+        Field::new("score", DataType::Int64, true),
+        Field::new("descendants", DataType::Int64, true),
+        Field::new("dead", DataType::Boolean, false),
+        Field::new("deleted", DataType::Boolean, false),
+        Field::new("fetched_at", DataType::Int64, false),
+    ]))
+}
+
+/// Stories as a record batch in the stories schema, in the order given.
+pub fn stories_to_batch(stories: &[Story]) -> Result<RecordBatch> {
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::from_iter_values(stories.iter().map(|s| s.id))),
+        Arc::new(StringArray::from_iter_values(stories.iter().map(|s| s.kind.as_str()))),
+        Arc::new(StringArray::from_iter(stories.iter().map(|s| s.by.as_deref()))),
+        Arc::new(Int64Array::from_iter_values(stories.iter().map(|s| s.time))),
+        Arc::new(StringArray::from_iter(stories.iter().map(|s| s.title.as_deref()))),
+        Arc::new(StringArray::from_iter(stories.iter().map(|s| s.url.as_deref()))),
+        Arc::new(Int64Array::from_iter(stories.iter().map(|s| s.score))),
+        Arc::new(Int64Array::from_iter(stories.iter().map(|s| s.descendants))),
+        Arc::new(BooleanArray::from_iter(stories.iter().map(|s| Some(s.dead)))),
+        Arc::new(BooleanArray::from_iter(stories.iter().map(|s| Some(s.deleted)))),
+        Arc::new(Int64Array::from_iter_values(stories.iter().map(|s| s.fetched_at))),
+    ];
+    Ok(RecordBatch::try_new(stories_schema(), cols)?)
+}
+
+/// Read a stories table written by hn-fetch or by anyone else with the same columns. `id` and
+/// `time` are required; the rest may be missing (then null/false/0).
+pub fn read_stories(table: &Table) -> Result<Vec<Story>> {
+    let n = table.num_rows();
+    let ids = table.i64_column("id")?;
+    let times = table.i64_column("time")?;
+    let opt_str = |c: &str| -> Result<Option<StringArray>> {
+        if table.has_column(c) {
+            table.str_column(c).map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let opt_i64 = |c: &str| -> Result<Vec<Option<i64>>> {
+        if table.has_column(c) {
+            table.i64_column(c)
+        } else {
+            Ok(vec![None; n])
+        }
+    };
+    let (kind, by, title, url) = (opt_str("type")?, opt_str("by")?, opt_str("title")?, opt_str("url")?);
+    let (score, desc, fetched) = (opt_i64("score")?, opt_i64("descendants")?, opt_i64("fetched_at")?);
+    let (dead, deleted) = (
+        table.bool_column_or_false("dead")?,
+        table.bool_column_or_false("deleted")?,
+    );
+    let get = |a: &Option<StringArray>, i: usize| a.as_ref().filter(|a| a.is_valid(i)).map(|a| a.value(i).to_string());
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let id = ids[i].ok_or_else(|| Error::new(format!("{}: column \"id\" is null at row {i}", table.name)))?;
+        let time =
+            times[i].ok_or_else(|| Error::new(format!("{}: column \"time\" is null for item {id}", table.name)))?;
+        out.push(Story {
+            id,
+            kind: get(&kind, i).unwrap_or_else(|| "story".into()),
+            by: get(&by, i),
+            time,
+            title: get(&title, i),
+            url: get(&url, i),
+            score: score[i],
+            descendants: desc[i],
+            dead: dead[i],
+            deleted: deleted[i],
+            fetched_at: fetched[i].unwrap_or(0),
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str) -> String {
+        let d = std::env::temp_dir().join(format!("hn-table-{}-{name}", std::process::id()));
+        d.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn stories_round_trip_with_provenance() {
+        let s = vec![
+            Story {
+                id: 3,
+                kind: "story".into(),
+                title: Some("Hi & bye".into()),
+                time: 10,
+                descendants: Some(4),
+                ..Default::default()
+            },
+            Story {
+                id: 4,
+                kind: "job".into(),
+                time: 11,
+                dead: true,
+                ..Default::default()
+            },
+        ];
+        let p = tmp("rt.parquet");
+        let prov = Provenance::new("test", vec!["a".into()])
+            .input("x.jsonl", "sha256:00")
+            .extra("k", "v");
+        write_parquet(&p, &stories_to_batch(&s).unwrap(), &prov).unwrap();
+        let t = Table::read(&p, None).unwrap();
+        assert_eq!(read_stories(&t).unwrap(), s);
+        assert_eq!(t.meta("tool"), Some("test"));
+        assert_eq!(t.meta("k"), Some("v"));
+        assert_eq!(t.meta("args"), Some("[\"a\"]"));
+        assert!(t.meta("inputs").unwrap().contains("sha256:00"));
+        let t = Table::read(&p, Some(&["title"])).unwrap();
+        assert_eq!(t.batch.num_columns(), 1);
+        let e = Table::read(&p, Some(&["nope"])).err().unwrap();
+        assert!(e.to_string().contains("no column \"nope\""), "{e}");
+        std::fs::remove_file(&p).unwrap();
+    }
+
+    #[test]
+    fn garbage_and_empty_inputs_are_errors() {
+        let p = tmp("bad.parquet");
+        std::fs::write(&p, b"").unwrap();
+        assert!(Table::read(&p, None).err().unwrap().to_string().contains("is empty"));
+        std::fs::write(&p, b"PAR1 not really").unwrap();
+        assert!(
+            Table::read(&p, None)
+                .err()
+                .unwrap()
+                .to_string()
+                .contains("not a readable Parquet file")
+        );
+        std::fs::remove_file(&p).unwrap();
+    }
+}
