@@ -1,6 +1,7 @@
 //! hn-fetch: Hacker News stories into a Parquet stories table, from the API or a dump.
 
 use clap::{ArgGroup, Parser};
+use hn_shared::Error;
 use hn_shared::cli::{self, Verbosity, parse_duration};
 use hn_shared::hn::fetch::{LISTS, parse_id_range};
 use hn_shared::hn::item::parse_types;
@@ -46,8 +47,8 @@ struct Args {
     list: Option<String>,
 
     /// Item types to keep, comma-separated (story, comment, job, poll, pollopt) or all.
-    #[arg(long, value_name = "TYPES", default_value = "story", value_parser = parse_types)]
-    types: Option<Vec<String>>,
+    #[arg(long, value_name = "TYPES", default_value = "story")]
+    types: String,
 
     /// Keep dead (flagged) items too.
     #[arg(long)]
@@ -121,7 +122,7 @@ fn main() -> ExitCode {
             },
             selection,
             filter: Filter {
-                types: args.types.clone(),
+                types: parse_types(&args.types).map_err(|e| Error::new(format!("--types: {e}")))?,
                 include_dead: args.include_dead,
                 include_deleted: args.include_deleted,
                 min_age,
