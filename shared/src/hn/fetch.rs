@@ -472,8 +472,8 @@ fn collect_from_api(
     let stats = &client.stats;
     summary.requests = stats.requests.load(Ordering::Relaxed);
     summary.retries = stats.retries.load(Ordering::Relaxed);
+    failures.sort();
     if tripped || failures.len() > allowed {
-        failures.sort();
         let names: Vec<String> = failures.iter().take(5).map(|(id, _)| id.to_string()).collect();
         let more = if failures.len() > 5 {
             format!(" and {} more", failures.len() - 5)
