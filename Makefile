@@ -21,12 +21,14 @@ SOURCE  ?= --api https://hacker-news.firebaseio.com/v0
 # The guide trains on the newest 1000 items; --min-age keeps only stories whose comment counts
 # have settled (the guide trains on minutes-old stories).
 FETCH_ARGS ?= --latest 1000 --min-age 2d
+# The newest stories, to predict for: no --min-age (their comments are still coming).
+LATEST_ARGS ?= --latest 100
 TOOLS   := hn-fetch
 SOURCES := Cargo.toml Cargo.lock $(shell find shared/src tools -name '*.rs' 2>/dev/null)
 
-.PHONY: all demo test help clean clean-all build
+.PHONY: all demo test help clean clean-all build refresh
 
-all: $(DATA)/stories.parquet ## the whole pipeline on live data
+all: $(DATA)/stories.parquet $(DATA)/latest.parquet ## the whole pipeline on live data
 
 help: ## list targets
 	@grep -hE '^[a-zA-Z_$$()/.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 28
@@ -39,12 +41,25 @@ $(BIN)/.built: $(SOURCES)
 	@touch $@
 $(addprefix $(BIN)/,$(TOOLS)): $(BIN)/.built
 
-$(DATA)/stories.parquet: $(BIN)/hn-fetch ## stories from HN (raw data: kept by `make clean`)
+# Raw data: fetched, never derived, so `make clean` keeps it. `--since $@` makes a rerun
+# incremental (only newer ids, plus stories too young to have settled when fetched); a killed run
+# resumes from its journal (.stories.parquet.journal) when started again.
+$(DATA)/stories.parquet: $(BIN)/hn-fetch ## stories from HN, old enough to have settled (raw data)
 	@mkdir -p $(@D)
 	$(BIN)/hn-fetch $(SOURCE) $(FETCH_ARGS) --since $@ -o $@
 
+$(DATA)/latest.parquet: $(BIN)/hn-fetch ## the newest stories, to predict for (raw data)
+	@mkdir -p $(@D)
+	$(BIN)/hn-fetch $(SOURCE) $(LATEST_ARGS) -o $@
+
+# For cron: fetch again (incrementally) even though the files exist, then rebuild what depends
+# on them. `-W` tells make the fetch tool is new, so exactly the rules that run it are stale.
+refresh: build ## fetch new stories into $(DATA) and rebuild everything downstream (cron)
+	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch all
+
 demo: ## run the pipeline offline on the bundled fixture dump, into demo/
-	$(MAKE) --no-print-directory DATA=demo SOURCE='--from fixtures/demo-items.jsonl' FETCH_ARGS='--latest 200' all
+	$(MAKE) --no-print-directory DATA=demo SOURCE='--from fixtures/demo-items.jsonl' \
+		FETCH_ARGS='--latest 2000 --min-age 2d' LATEST_ARGS='--latest 100' all
 
 test: ## build and run every test (unit and end-to-end)
 	$(CARGO) test --release --locked --workspace
@@ -53,4 +68,4 @@ clean: ## remove derived assets (fetched stories stay)
 	@true
 
 clean-all: clean ## also remove fetched stories and the demo output
-	rm -rf $(DATA)/stories.parquet demo
+	rm -rf $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal demo

@@ -1,1 +1,3 @@
+//! End-to-end tests: each module drives the built binaries (CARGO_BIN_EXE_<name>).
 
+mod fetch;

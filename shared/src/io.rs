@@ -54,13 +54,45 @@ impl Input {
 
 /// `sha256:<hex>` of some bytes.
 pub fn fingerprint(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    format_digest(&Sha256::digest(bytes))
+}
+
+fn format_digest(digest: &[u8]) -> String {
     let mut s = String::with_capacity(7 + 64);
     s.push_str("sha256:");
     for b in digest {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// A reader that fingerprints what passes through it, for inputs streamed rather than read
+/// whole (a multi-gigabyte dump). [`FingerprintReader::fingerprint`] equals [`fingerprint`] of
+/// every byte read.
+pub struct FingerprintReader<R> {
+    inner: R,
+    hasher: Sha256,
+}
+
+impl<R: Read> FingerprintReader<R> {
+    pub fn new(inner: R) -> Self {
+        FingerprintReader {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    pub fn fingerprint(&self) -> String {
+        format_digest(&self.hasher.clone().finalize())
+    }
+}
+
+impl<R: Read> Read for FingerprintReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
 }
 
 /// An output being written. For a path, bytes go to a temp file in the same directory that is
@@ -195,6 +227,14 @@ mod tests {
         write_atomically(p, |o| Ok(o.write_all(b"whole")?)).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"whole");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn streamed_fingerprint_matches() {
+        let mut r = FingerprintReader::new(&b"hello world"[..]);
+        let mut sink = Vec::new();
+        r.read_to_end(&mut sink).unwrap();
+        assert_eq!(r.fingerprint(), fingerprint(b"hello world"));
     }
 
     #[test]

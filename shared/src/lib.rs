@@ -10,12 +10,14 @@
 //! - [`sparse`]: the CSR matrix features travel in
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+//! - [`hn`]: Hacker News ingest for `hn-fetch`: API client, dumps, resume journal, fetch engine
 
 pub mod artifact;
 pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod features;
+pub mod hn;
 pub mod io;
 pub mod sparse;
 pub mod table;

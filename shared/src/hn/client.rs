@@ -1,0 +1,267 @@
+//! The HN API over HTTP: one `ureq` agent (one connection pool shared by every worker thread),
+//! a timeout per request, retries with exponential backoff and jitter on anything transient
+//! (timeouts, 429/5xx, dropped connections, malformed or truncated JSON), and a cap on body size
+//! so that nothing the network sends can exhaust memory.
+
+use super::item::Item;
+use serde_json::Value;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// The public API.
+pub const DEFAULT_API: &str = "https://hacker-news.firebaseio.com/v0";
+/// Largest response body accepted. Real items are a few KB (a story's `kids` list is the bulk).
+pub const MAX_BODY: u64 = 4 << 20;
+/// Longest single backoff sleep.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
+
+/// How requests are made and retried.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base: String,
+    /// Connections kept in the pool (the number of requests in flight).
+    pub concurrency: usize,
+    /// Whole-request timeout (connect + send + receive).
+    pub timeout: Duration,
+    /// Retries after the first attempt.
+    pub retries: u32,
+    /// First backoff; doubles each retry.
+    pub backoff: Duration,
+}
+
+/// Counters every worker bumps.
+#[derive(Debug, Default)]
+pub struct ClientStats {
+    pub requests: AtomicU64,
+    pub retries: AtomicU64,
+}
+
+/// A request that failed for good.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FetchError {
+    /// Nothing answered at all (refused, unknown host, connect timeout).
+    pub unreachable: bool,
+    pub msg: String,
+}
+
+enum Attempt<T> {
+    Done(T),
+    /// Worth another try; with the server's Retry-After if it sent one.
+    Retry(String, Option<Duration>),
+    Fatal(String),
+    Unreachable(String),
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    cfg: ClientConfig,
+    pub stats: ClientStats,
+}
+
+impl Client {
+    pub fn new(mut cfg: ClientConfig) -> Client {
+        cfg.base = cfg.base.trim_end_matches('/').to_string();
+        let pool = cfg.concurrency.max(1);
+        // An unreachable host should be reported within a couple of seconds, whatever the
+        // (longer) request timeout is.
+        let connect = cfg.timeout.min(Duration::from_secs(2));
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(cfg.timeout))
+            .timeout_connect(Some(connect))
+            .http_status_as_error(false)
+            .max_idle_connections(pool)
+            .max_idle_connections_per_host(pool)
+            .user_agent(concat!("hn-fetch/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Client {
+            agent: ureq::Agent::new_with_config(config),
+            cfg,
+            stats: ClientStats::default(),
+        }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.cfg.base
+    }
+
+    /// The largest item id.
+    pub fn max_item(&self) -> Result<i64, FetchError> {
+        self.get("maxitem.json", 0, true, |b| {
+            let v: Value = serde_json::from_slice(b).map_err(|e| format!("invalid JSON: {e}"))?;
+            v.as_i64().ok_or_else(|| format!("expected an item id, found {v}"))
+        })
+    }
+
+    /// A story list: `new`, `top`, `best`, `ask`, `show` or `job`.
+    pub fn list(&self, name: &str) -> Result<Vec<i64>, FetchError> {
+        self.get(&format!("{name}stories.json"), 0, true, |b| {
+            let v: Vec<Value> = serde_json::from_slice(b).map_err(|e| format!("expected a list of ids: {e}"))?;
+            v.iter()
+                .map(|x| x.as_i64().ok_or_else(|| format!("expected an item id, found {x}")))
+                .collect()
+        })
+    }
+
+    /// One item: `None` when the API answers `null` (the id has no item). The second value is
+    /// the item's JSON, compact, for `--raw` and the journal.
+    pub fn item(&self, id: i64) -> Result<Option<(Item, String)>, FetchError> {
+        self.get(&format!("item/{id}.json"), id as u64, false, |b| {
+            match Item::parse(b)? {
+                None => Ok(None),
+                Some((it, _)) if it.id != id => Err(format!("asked for item {id}, got item {}", it.id)),
+                Some((it, v)) => Ok(Some((it, v.to_string()))),
+            }
+        })
+    }
+
+    /// GET `base/path` and parse the body, retrying what is transient. With `fail_fast`, an
+    /// unreachable server is reported at once (used for the first request of a run).
+    fn get<T>(
+        &self,
+        path: &str,
+        key: u64,
+        fail_fast: bool,
+        parse: impl Fn(&[u8]) -> Result<T, String>,
+    ) -> Result<T, FetchError> {
+        let url = format!("{}/{path}", self.cfg.base);
+        let mut attempt = 0;
+        loop {
+            self.stats.requests.fetch_add(1, Ordering::Relaxed);
+            let (why, wait) = match self.attempt(&url, &parse) {
+                Attempt::Done(v) => return Ok(v),
+                Attempt::Fatal(msg) => {
+                    return Err(FetchError {
+                        unreachable: false,
+                        msg,
+                    });
+                }
+                Attempt::Unreachable(msg) if fail_fast => return Err(FetchError { unreachable: true, msg }),
+                Attempt::Unreachable(msg) => (msg, None),
+                Attempt::Retry(msg, wait) => (msg, wait),
+            };
+            if attempt >= self.cfg.retries {
+                let tries = attempt + 1;
+                return Err(FetchError {
+                    unreachable: false,
+                    msg: format!("{why} (after {tries} tries)"),
+                });
+            }
+            let delay = backoff_delay(self.cfg.backoff, attempt, key).max(wait.unwrap_or_default().min(MAX_BACKOFF));
+            crate::debug!("GET {url}: {why}; retrying in {delay:?}");
+            self.stats.retries.fetch_add(1, Ordering::Relaxed);
+            std::thread::sleep(delay);
+            attempt += 1;
+        }
+    }
+
+    fn attempt<T>(&self, url: &str, parse: &impl Fn(&[u8]) -> Result<T, String>) -> Attempt<T> {
+        let mut resp = match self.agent.get(url).call() {
+            Ok(r) => r,
+            Err(e) => return classify(e),
+        };
+        let status = resp.status().as_u16();
+        if status != 200 {
+            let wait = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            let msg = format!("HTTP {status}");
+            return if status == 429 || status >= 500 {
+                Attempt::Retry(msg, wait)
+            } else {
+                Attempt::Fatal(msg)
+            };
+        }
+        let body = match resp.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+            Ok(b) => b,
+            Err(ureq::Error::BodyExceedsLimit(n)) => {
+                return Attempt::Fatal(format!("response body larger than {n} bytes"));
+            }
+            Err(e) => return Attempt::Retry(format!("reading the response: {e}"), None),
+        };
+        match parse(&body) {
+            Ok(v) => Attempt::Done(v),
+            Err(e) => Attempt::Retry(format!("bad response: {e}"), None),
+        }
+    }
+}
+
+fn classify<T>(e: ureq::Error) -> Attempt<T> {
+    use std::io::ErrorKind as K;
+    match &e {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Attempt::Unreachable(e.to_string()),
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => Attempt::Unreachable(e.to_string()),
+        ureq::Error::Io(io)
+            if matches!(
+                io.kind(),
+                K::ConnectionRefused | K::AddrNotAvailable | K::HostUnreachable | K::NetworkUnreachable
+            ) =>
+        {
+            Attempt::Unreachable(io.to_string())
+        }
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::RequireHttpsOnly(_) => {
+            Attempt::Fatal(e.to_string())
+        }
+        ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => Attempt::Fatal(e.to_string()),
+        _ => Attempt::Retry(e.to_string(), None),
+    }
+}
+
+/// The sleep before retry number `attempt + 1`: `base * 2^attempt`, capped at 10 s, with
+/// "equal jitter" (half fixed, half spread by a hash of `key` and `attempt`) so that workers
+/// that failed together do not retry together. Deterministic for a given key.
+pub fn backoff_delay(base: Duration, attempt: u32, key: u64) -> Duration {
+    let exp = base.saturating_mul(1u32 << attempt.min(20)).min(MAX_BACKOFF);
+    let half = exp / 2;
+    let spread = splitmix64(key ^ ((attempt as u64) << 56)) % 1_000_000;
+    half + half.mul_f64(spread as f64 / 1_000_000.0)
+}
+
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_is_jittered_and_capped() {
+        let base = Duration::from_millis(100);
+        for attempt in 0..6 {
+            let exp = Duration::from_millis(100 << attempt);
+            for key in 0..50 {
+                let d = backoff_delay(base, attempt, key);
+                assert!(d >= exp / 2 && d <= exp, "attempt {attempt}: {d:?}");
+            }
+        }
+        let spread: std::collections::BTreeSet<_> = (0..50).map(|k| backoff_delay(base, 2, k)).collect();
+        assert!(spread.len() > 40, "jitter spreads keys");
+        assert_eq!(backoff_delay(base, 3, 7), backoff_delay(base, 3, 7));
+        assert!(backoff_delay(base, 40, 1) <= MAX_BACKOFF);
+    }
+
+    #[test]
+    fn closed_port_is_unreachable_at_once() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let c = Client::new(ClientConfig {
+            base: format!("http://127.0.0.1:{port}/v0/"),
+            concurrency: 1,
+            timeout: Duration::from_secs(5),
+            retries: 5,
+            backoff: Duration::from_secs(5),
+        });
+        let e = c.max_item().unwrap_err();
+        assert!(e.unreachable, "{e:?}");
+        assert_eq!(c.stats.retries.load(Ordering::Relaxed), 0);
+    }
+}

@@ -1,0 +1,735 @@
+//! The fetch engine behind `hn-fetch`: resolve the selection to ids, fetch them (from the API
+//! with many requests in flight, or from a dump by streaming it), merge with the previous
+//! stories file, and write the stories table (or the raw items) atomically.
+
+use super::client::{Client, ClientConfig, FetchError};
+use super::dump::Dump;
+use super::item::{Filter, Item};
+use super::journal::{self, Journal};
+use crate::error::{Context, Error, Result};
+use crate::table::{Provenance, Story, Table, read_stories, stories_to_batch, write_parquet};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// Where items come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// An API base URL (`…/v0`).
+    Api(String),
+    /// A JSON Lines dump (`-` for stdin), plain or gzipped.
+    Dump(String),
+}
+
+/// Which ids to get.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    /// The newest N ids (ending at the newest id old enough under `--min-age`).
+    Latest(u64),
+    /// An inclusive id range.
+    Ids(i64, i64),
+    /// A story list of the API: new, top, best, ask, show, job.
+    List(String),
+}
+
+/// The lists the API publishes (`<name>stories.json`).
+pub const LISTS: [&str; 6] = ["new", "top", "best", "ask", "show", "job"];
+
+/// Parse `A..B` (inclusive) or a single id.
+pub fn parse_id_range(s: &str) -> std::result::Result<(i64, i64), String> {
+    let bad = || format!("bad id range {s:?}: expected A..B (both ends included), e.g. 40000000..40001000");
+    let (a, b) = match s.split_once("..") {
+        Some((a, b)) => (a, b.strip_prefix('=').unwrap_or(b)),
+        None => (s, s),
+    };
+    let a: i64 = a.trim().parse().map_err(|_| bad())?;
+    let b: i64 = b.trim().parse().map_err(|_| bad())?;
+    if a < 1 || b < a {
+        return Err(format!("bad id range {s:?}: need 1 <= A <= B"));
+    }
+    if b - a >= 100_000_000 {
+        return Err(format!("bad id range {s:?}: more than 100 million ids"));
+    }
+    Ok((a, b))
+}
+
+/// How many ids may fail for good before the run fails.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FailureAllowance {
+    Count(u64),
+    Percent(f64),
+}
+
+impl FailureAllowance {
+    /// Parse `N` or `P%`.
+    pub fn parse(s: &str) -> std::result::Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("bad --max-failures {s:?}: expected a count like 5 or a share like 1%");
+        match s.strip_suffix('%') {
+            Some(p) => {
+                let p: f64 = p.trim().parse().map_err(|_| bad())?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(bad());
+                }
+                Ok(FailureAllowance::Percent(p))
+            }
+            None => s.parse().map(FailureAllowance::Count).map_err(|_| bad()),
+        }
+    }
+
+    /// The failures allowed among `n` ids.
+    pub fn of(&self, n: usize) -> usize {
+        match *self {
+            FailureAllowance::Count(c) => c as usize,
+            FailureAllowance::Percent(p) => (n as f64 * p / 100.0).floor() as usize,
+        }
+    }
+}
+
+/// Everything one run needs.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub source: Source,
+    pub selection: Selection,
+    pub filter: Filter,
+    /// The previous stories file (missing file: start fresh).
+    pub since: Option<String>,
+    /// Stories fetched younger than this (seconds) are fetched again by `--since` runs.
+    pub settle: i64,
+    pub concurrency: usize,
+    pub timeout: Duration,
+    pub retries: u32,
+    pub backoff: Duration,
+    pub max_failures: FailureAllowance,
+    /// Write the items as JSON Lines instead of the stories table.
+    pub raw: bool,
+    pub output: String,
+    /// The command line, for provenance.
+    pub args: Vec<String>,
+}
+
+/// What a run did, for the summary line on stderr.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub from_dump: Option<String>,
+    /// Ids the run set out to get (dump: items matched).
+    pub asked: usize,
+    pub from_journal: usize,
+    /// Ids that had no item (`null`).
+    pub without_item: usize,
+    /// Rows this run fetched that passed the filter.
+    pub kept: usize,
+    /// Rows written (with `--since`: including the previous file's).
+    pub rows: usize,
+    pub requests: u64,
+    pub retries: u64,
+    /// Ids that failed for good, within `--max-failures`.
+    pub failed: Vec<i64>,
+    pub elapsed: Duration,
+    pub output: String,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.elapsed.as_secs_f64();
+        match &self.from_dump {
+            Some(d) => write!(f, "{d}: {} items selected", self.asked)?,
+            None => {
+                write!(f, "{} ids asked", self.asked)?;
+                if self.from_journal > 0 {
+                    write!(f, " ({} from the journal)", self.from_journal)?;
+                }
+                if self.without_item > 0 {
+                    write!(f, ", {} without item", self.without_item)?;
+                }
+            }
+        }
+        write!(f, "; {} stories kept, {} rows in {}", self.kept, self.rows, self.output)?;
+        if self.from_dump.is_none() {
+            write!(
+                f,
+                "; {} requests, {} retries, {} failures",
+                self.requests,
+                self.retries,
+                self.failed.len()
+            )?;
+        }
+        write!(f, "; {secs:.2}s")
+    }
+}
+
+/// One fetched id.
+struct Got {
+    item: Option<Item>,
+    /// The item's JSON (kept for `--raw` and the journal).
+    json: Option<String>,
+    fetched_at: i64,
+}
+
+/// The previous stories file of an incremental run.
+struct Previous {
+    stories: Vec<Story>,
+    max_id: i64,
+    /// Stories fetched before they had settled: fetched again.
+    young: BTreeSet<i64>,
+    input: Option<(String, String)>,
+}
+
+fn load_previous(req: &Request) -> Result<Previous> {
+    let mut prev = Previous {
+        stories: Vec::new(),
+        max_id: 0,
+        young: BTreeSet::new(),
+        input: None,
+    };
+    let Some(path) = &req.since else { return Ok(prev) };
+    if path != "-" && !std::path::Path::new(path).exists() {
+        crate::info!("{path} does not exist yet: starting fresh");
+        return Ok(prev);
+    }
+    let table = Table::read(path, None).context("--since")?;
+    prev.stories = read_stories(&table).context("--since")?;
+    prev.max_id = prev.stories.iter().map(|s| s.id).max().unwrap_or(0);
+    prev.young = prev
+        .stories
+        .iter()
+        .filter(|s| s.fetched_at > 0 && s.fetched_at - s.time < req.settle)
+        .map(|s| s.id)
+        .collect();
+    prev.input = Some((table.name.clone(), table.fingerprint.clone()));
+    Ok(prev)
+}
+
+/// Run a fetch end to end. Errors are trouble (exit 2); the summary goes to the caller.
+pub fn run(req: &Request) -> Result<Summary> {
+    let started = Instant::now();
+    if req.raw && req.since.is_some() {
+        return Err(Error::new(
+            "--since merges into a stories table: it cannot be combined with --raw",
+        ));
+    }
+    let prev = load_previous(req)?;
+    let mut summary = Summary {
+        output: crate::io::display_name(&req.output).replace("<stdin>", "<stdout>"),
+        ..Default::default()
+    };
+    let mut prov = Provenance::new("hn-fetch", req.args.clone());
+    if let Some((name, fp)) = &prev.input {
+        prov = prov.input(name, fp);
+    }
+    let mut journal = None;
+    let got = match &req.source {
+        Source::Dump(path) => {
+            let (got, fp, name) = collect_from_dump(req, path, &prev)?;
+            summary.from_dump = Some(name.clone());
+            summary.asked = got.len();
+            prov = prov.input(&name, &fp).extra("source", format!("dump {name}"));
+            got
+        }
+        Source::Api(base) => {
+            let client = Client::new(ClientConfig {
+                base: base.clone(),
+                concurrency: req.concurrency,
+                timeout: req.timeout,
+                retries: req.retries,
+                backoff: req.backoff,
+            });
+            prov = prov.extra("api", client.base());
+            let (got, j) = collect_from_api(req, &client, &prev, &mut summary)?;
+            journal = j;
+            got
+        }
+    };
+    summary.without_item = got.values().filter(|g| g.item.is_none()).count();
+    if req.raw {
+        let mut lines = Vec::new();
+        for g in got.values() {
+            if let (Some(it), Some(js)) = (&g.item, &g.json)
+                && req.filter.keeps(it)
+            {
+                lines.push(js.as_str());
+            }
+        }
+        summary.kept = lines.len();
+        summary.rows = lines.len();
+        crate::io::write_atomically(&req.output, |o| {
+            for l in &lines {
+                writeln!(o, "{l}")?;
+            }
+            Ok(())
+        })?;
+    } else {
+        let mut rows: BTreeMap<i64, Story> = prev.stories.into_iter().map(|s| (s.id, s)).collect();
+        // The newest copy wins: a story fetched again replaces the previous row (or removes it,
+        // if it has since been deleted or killed).
+        for (id, g) in &got {
+            rows.remove(id);
+            if let Some(it) = &g.item
+                && req.filter.keeps(it)
+            {
+                rows.insert(*id, it.to_story(g.fetched_at));
+                summary.kept += 1;
+            }
+        }
+        let stories: Vec<Story> = rows.into_values().collect();
+        summary.rows = stories.len();
+        prov = prov.extra("fetched_at", crate::clock::now_unix().to_string());
+        write_parquet(&req.output, &stories_to_batch(&stories)?, &prov)?;
+    }
+    if let Some(j) = journal {
+        j.remove()?;
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+fn collect_from_dump(req: &Request, path: &str, prev: &Previous) -> Result<(BTreeMap<i64, Got>, String, String)> {
+    let now = req.filter.now;
+    let mut dump = Dump::open(path)?;
+    let mut got: BTreeMap<i64, Got> = BTreeMap::new();
+    // For --latest the window ends at the newest id seen (that is old enough, with --min-age),
+    // which is only known at the end: keep what may fall in it, pruning as the end moves.
+    let mut anchor = 0i64;
+    let window = |anchor: i64, id: i64| match &req.selection {
+        Selection::Latest(n) => id > anchor.saturating_sub(*n as i64),
+        Selection::Ids(a, b) => (*a..=*b).contains(&id),
+        Selection::List(_) => false,
+    };
+    if let Selection::List(name) = &req.selection {
+        return Err(Error::new(format!(
+            "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
+        )));
+    }
+    while let Some((item, value)) = dump.next_item()? {
+        let id = item.id;
+        if req.filter.min_age.is_none() || item.time.is_some_and(|t| req.filter.old_enough(t)) {
+            anchor = anchor.max(id);
+        }
+        let young = prev.young.contains(&id);
+        if young || (id > prev.max_id && window(anchor, id) && req.filter.keeps(&item)) {
+            let json = req.raw.then(|| value.to_string());
+            got.insert(
+                id,
+                Got {
+                    item: Some(item),
+                    json,
+                    fetched_at: now,
+                },
+            );
+        }
+        if let Selection::Latest(n) = req.selection
+            && got.len() > 2 * n as usize + 4096
+        {
+            got.retain(|&id, _| window(anchor, id) || prev.young.contains(&id));
+        }
+    }
+    if let Selection::Latest(_) = req.selection {
+        got.retain(|&id, _| (window(anchor, id) && id <= anchor) || prev.young.contains(&id));
+    }
+    Ok((got, dump.fingerprint(), dump.name().to_string()))
+}
+
+fn unreachable_or(client: &Client, what: &str, e: FetchError) -> Error {
+    if e.unreachable {
+        Error::new(format!("cannot reach the HN API at {}: {}", client.base(), e.msg))
+    } else {
+        Error::new(format!("the HN API at {} failed: {what}: {}", client.base(), e.msg))
+    }
+}
+
+fn collect_from_api(
+    req: &Request,
+    client: &Client,
+    prev: &Previous,
+    summary: &mut Summary,
+) -> Result<(BTreeMap<i64, Got>, Option<Journal>)> {
+    let now = req.filter.now;
+    let selected: Vec<i64> = match &req.selection {
+        Selection::Latest(n) => {
+            let max = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            let end = match req.filter.min_age {
+                Some(age) => newest_old_enough(client, max, now - age, req.concurrency)?,
+                None => max,
+            };
+            crate::verbose!("newest id {max}; selection ends at {end}");
+            ((end - *n as i64 + 1).max(1)..=end).collect()
+        }
+        Selection::Ids(a, b) => {
+            // One cheap request first: an unreachable API is reported at once, not per id.
+            let max = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            if *b > max {
+                crate::verbose!("ids above {max} (the newest) have no item yet");
+            }
+            (*a..=(*b).min(max)).collect()
+        }
+        Selection::List(name) => client
+            .list(name)
+            .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?,
+    };
+    let mut plan: BTreeSet<i64> = selected.iter().copied().filter(|&id| id > prev.max_id).collect();
+    if prev.max_id > 0 {
+        crate::verbose!(
+            "--since: {} ids newer than {}, {} young stories to fetch again",
+            plan.len(),
+            prev.max_id,
+            prev.young.len()
+        );
+    }
+    plan.extend(prev.young.iter().copied());
+    summary.asked = plan.len();
+
+    let mut got: BTreeMap<i64, Got> = BTreeMap::new();
+    let mut journal = None;
+    if let Some(jp) = journal::path_for(&req.output) {
+        let request = json!({
+            "api": client.base(),
+            "selection": format!("{:?}", req.selection),
+            "types": req.filter.types,
+            "include_dead": req.filter.include_dead,
+            "include_deleted": req.filter.include_deleted,
+            "min_age": req.filter.min_age,
+            "since": prev.input.as_ref().map(|(_, fp)| fp.clone()),
+            "settle": req.settle,
+            "raw": req.raw,
+        });
+        let (j, entries, note) = Journal::open(&jp, &request)?;
+        if let Some(note) = note {
+            crate::warn!("not resuming from {}: {note}", jp.display());
+        }
+        for e in entries {
+            if !plan.contains(&e.id) {
+                continue;
+            }
+            let item = match &e.item {
+                Some(v) => Item::from_json(v).ok().flatten(),
+                None => None,
+            };
+            let json = e.item.as_ref().map(Value::to_string);
+            got.insert(
+                e.id,
+                Got {
+                    item,
+                    json,
+                    fetched_at: e.fetched_at,
+                },
+            );
+        }
+        summary.from_journal = got.len();
+        if !got.is_empty() {
+            crate::info!("resuming: {} ids already fetched (from {})", got.len(), jp.display());
+        }
+        journal = Some(j);
+    }
+    let todo: Vec<i64> = plan.iter().copied().filter(|id| !got.contains_key(id)).collect();
+    let allowed = req.max_failures.of(plan.len());
+    // A server that stopped answering fails every id: stop early rather than wait out each.
+    let breaker = (2 * req.concurrency).max(32);
+    let mut failures: Vec<(i64, String)> = Vec::new();
+    let mut consecutive = 0usize;
+    let mut tripped = false;
+    let progress = crate::cli::Progress::new("fetching", todo.len() as u64);
+    let res = fetch_many(client, &todo, req.concurrency, |id, r| {
+        progress.inc(1);
+        match r {
+            Ok(found) => {
+                consecutive = 0;
+                let (item, json) = match found {
+                    Some((it, js)) => (Some(it), Some(js)),
+                    None => (None, None),
+                };
+                if let Some(j) = journal.as_mut() {
+                    j.append(id, now, json.as_deref())?;
+                }
+                got.insert(
+                    id,
+                    Got {
+                        item,
+                        json,
+                        fetched_at: now,
+                    },
+                );
+            }
+            Err(e) => {
+                crate::verbose!("item {id}: {}", e.msg);
+                failures.push((id, e.msg));
+                consecutive += 1;
+                if consecutive >= breaker && !tripped {
+                    tripped = true;
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    });
+    progress.finish();
+    if let Some(j) = journal.as_mut() {
+        j.flush()?;
+    }
+    res?;
+    let stats = &client.stats;
+    summary.requests = stats.requests.load(Ordering::Relaxed);
+    summary.retries = stats.retries.load(Ordering::Relaxed);
+    failures.sort();
+    if tripped || failures.len() > allowed {
+        let names: Vec<String> = failures.iter().take(5).map(|(id, _)| id.to_string()).collect();
+        let more = if failures.len() > 5 {
+            format!(" and {} more", failures.len() - 5)
+        } else {
+            String::new()
+        };
+        let why = &failures[0].1;
+        let head = if tripped {
+            format!(
+                "the HN API at {} stopped answering ({} ids failed in a row)",
+                client.base(),
+                consecutive
+            )
+        } else {
+            format!("{} of {} ids failed", failures.len(), plan.len())
+        };
+        let resume = if journal.is_some() {
+            "; run the same command again to fetch only what is missing"
+        } else {
+            ""
+        };
+        return Err(Error::new(format!(
+            "{head}: items {}{more} (first error: {why}){resume}",
+            names.join(", ")
+        )));
+    }
+    if !failures.is_empty() {
+        let ids: Vec<String> = failures.iter().take(10).map(|(id, _)| id.to_string()).collect();
+        crate::warn!(
+            "{} ids failed (allowed by --max-failures): {}",
+            failures.len(),
+            ids.join(", ")
+        );
+    }
+    summary.failed = failures.into_iter().map(|(id, _)| id).collect();
+    Ok((got, journal))
+}
+
+/// Delay between starting one worker and the next.
+const RAMP_UP: Duration = Duration::from_millis(2);
+
+type ItemResult = std::result::Result<Option<(Item, String)>, FetchError>;
+
+/// Fetch `ids` with `concurrency` workers over the client's one pool; `on` sees every result on
+/// the calling thread (so the journal has one writer) and returns false to stop early.
+fn fetch_many(
+    client: &Client,
+    ids: &[i64],
+    concurrency: usize,
+    mut on: impl FnMut(i64, ItemResult) -> Result<bool>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(i64, ItemResult)>(concurrency * 2);
+    std::thread::scope(|s| {
+        for w in 0..concurrency.clamp(1, ids.len()) {
+            let tx = tx.clone();
+            let (next, stop) = (&next, &stop);
+            s.spawn(move || {
+                // Open the pool's connections over a few milliseconds rather than all at once: a
+                // small server's accept backlog drops a burst of SYNs, and a dropped SYN costs a
+                // one-second retransmit.
+                std::thread::sleep(RAMP_UP * w as u32);
+                while !stop.load(Ordering::Relaxed) {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&id) = ids.get(i) else { break };
+                    if tx.send((id, client.item(id))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut outcome = Ok(());
+        for (id, r) in rx {
+            if outcome.is_err() {
+                continue;
+            }
+            match on(id, r) {
+                Ok(true) => {}
+                Ok(false) => stop.store(true, Ordering::Relaxed),
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    outcome = Err(e);
+                }
+            }
+        }
+        outcome
+    })
+}
+
+/// The newest id whose item is at least as old as `cutoff` (Unix seconds), by a k-ary search
+/// over item times (ids grow with time): each round probes up to 16 ids in parallel, so the
+/// whole search takes a handful of round trips. Ids without an item or a time are stepped over.
+fn newest_old_enough(client: &Client, max: i64, cutoff: i64, concurrency: usize) -> Result<i64> {
+    let probe = |id: i64| -> Result<Option<i64>> {
+        match client.item(id) {
+            Ok(found) => Ok(found.and_then(|(it, _)| it.time)),
+            Err(e) => Err(unreachable_or(client, &format!("item {id}"), e)),
+        }
+    };
+    if probe(max)?.is_some_and(|t| t <= cutoff) {
+        return Ok(max);
+    }
+    let k = concurrency.clamp(1, 16) as i64;
+    let (mut lo, mut hi) = (0i64, max);
+    let mut rounds = 0;
+    while hi - lo > 1 {
+        rounds += 1;
+        let span = hi - lo;
+        let mut points: Vec<i64> = (1..=k)
+            .map(|i| lo + span * i / (k + 1))
+            .filter(|&p| p > lo && p < hi)
+            .collect();
+        points.dedup();
+        let times: Vec<Result<Option<i64>>> = std::thread::scope(|s| {
+            let hs: Vec<_> = points.iter().map(|&p| s.spawn(move || probe(p))).collect();
+            hs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(Error::new("probe thread failed"))))
+                .collect()
+        });
+        let (mut new_lo, mut new_hi) = (lo, hi);
+        for (&p, t) in points.iter().zip(times) {
+            match t? {
+                Some(t) if t <= cutoff => new_lo = p,
+                Some(_) if p < new_hi && p > new_lo => new_hi = p,
+                _ => {}
+            }
+        }
+        if new_hi <= new_lo {
+            new_hi = hi;
+        }
+        if (new_lo, new_hi) == (lo, hi) {
+            break;
+        }
+        (lo, hi) = (new_lo, new_hi);
+    }
+    crate::verbose!("--min-age: newest old-enough id {lo} found in {rounds} rounds");
+    if lo == 0 {
+        return Err(Error::new(format!(
+            "no item at {} is old enough for --min-age",
+            client.base()
+        )));
+    }
+    Ok(lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_ranges() {
+        assert_eq!(parse_id_range("10..20").unwrap(), (10, 20));
+        assert_eq!(parse_id_range("10..=20").unwrap(), (10, 20));
+        assert_eq!(parse_id_range("7").unwrap(), (7, 7));
+        assert!(parse_id_range("20..10").is_err());
+        assert!(parse_id_range("a..b").is_err());
+        assert!(parse_id_range("0..5").is_err());
+    }
+
+    #[test]
+    fn failure_allowances() {
+        assert_eq!(FailureAllowance::parse("3").unwrap().of(1000), 3);
+        assert_eq!(FailureAllowance::parse("1%").unwrap().of(1000), 10);
+        assert_eq!(FailureAllowance::parse("0.5%").unwrap().of(100), 0);
+        assert!(FailureAllowance::parse("x").is_err());
+        assert!(FailureAllowance::parse("101%").is_err());
+    }
+
+    fn story(id: i64, time: i64, fetched_at: i64, desc: i64) -> Story {
+        Story {
+            id,
+            kind: "story".into(),
+            time,
+            title: Some(format!("s{id}")),
+            descendants: Some(desc),
+            fetched_at,
+            ..Default::default()
+        }
+    }
+
+    fn dump_request(path: &str, since: Option<String>, out: &str) -> Request {
+        Request {
+            source: Source::Dump(path.into()),
+            selection: Selection::Latest(100),
+            filter: Filter {
+                now: 10_000,
+                ..Default::default()
+            },
+            since,
+            settle: 1000,
+            concurrency: 1,
+            timeout: Duration::from_secs(1),
+            retries: 0,
+            backoff: Duration::from_millis(1),
+            max_failures: FailureAllowance::Count(0),
+            raw: false,
+            output: out.into(),
+            args: vec![],
+        }
+    }
+
+    #[test]
+    fn since_merges_newest_copy_wins_and_refetches_only_young() {
+        let dir = std::env::temp_dir().join(format!("hn-fetch-merge-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let prevp = dir.join("prev.parquet").to_string_lossy().into_owned();
+        // 1: settled (fetched 5000 s after posting); 2: young (fetched after 10 s); 3: young, now dead.
+        let prev = vec![story(1, 100, 5100, 7), story(2, 200, 210, 1), story(3, 300, 310, 0)];
+        write_parquet(&prevp, &stories_to_batch(&prev).unwrap(), &Provenance::new("t", vec![])).unwrap();
+        let dump = dir.join("d.jsonl");
+        let lines = [
+            r#"{"id":1,"type":"story","time":100,"title":"s1","descendants":99}"#,
+            r#"{"id":2,"type":"story","time":200,"title":"s2","descendants":40}"#,
+            r#"{"id":3,"type":"story","time":300,"title":"s3","dead":true}"#,
+            r#"{"id":4,"type":"story","time":400,"title":"s4","descendants":2}"#,
+            r#"{"id":5,"type":"comment","time":500}"#,
+        ];
+        std::fs::write(&dump, lines.join("\n")).unwrap();
+        let out = dir.join("out.parquet").to_string_lossy().into_owned();
+        let req = dump_request(dump.to_str().unwrap(), Some(prevp.clone()), &out);
+        let s = run(&req).unwrap();
+        assert_eq!(s.asked, 3, "ids 2 and 3 (young) and 4 (new)");
+        let rows = read_stories(&Table::read(&out, None).unwrap()).unwrap();
+        let got: Vec<(i64, Option<i64>)> = rows.iter().map(|s| (s.id, s.descendants)).collect();
+        // 1 kept as it was (settled, not refetched), 2 refreshed, 3 dropped (now dead), 4 new.
+        assert_eq!(got, vec![(1, Some(7)), (2, Some(40)), (4, Some(2))]);
+        assert_eq!(rows[1].fetched_at, 10_000);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn latest_window_from_a_dump_ends_at_the_newest_old_enough_id() {
+        let dir = std::env::temp_dir().join(format!("hn-fetch-latest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dump = dir.join("d.jsonl");
+        let lines: Vec<String> = (1..=50)
+            .map(|i| format!(r#"{{"id":{i},"type":"story","time":{},"title":"t{i}"}}"#, i * 100))
+            .collect();
+        std::fs::write(&dump, lines.join("\n")).unwrap();
+        let out = dir.join("o.parquet").to_string_lossy().into_owned();
+        let mut req = dump_request(dump.to_str().unwrap(), None, &out);
+        req.selection = Selection::Latest(10);
+        req.filter.now = 6000;
+        req.filter.min_age = Some(2000); // old enough: time <= 4000, i.e. ids <= 40
+        run(&req).unwrap();
+        let ids: Vec<i64> = read_stories(&Table::read(&out, None).unwrap())
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(ids, (31..=40).collect::<Vec<_>>());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,430 @@
+//! HN items as the API gives them (and dumps of it: the API's own JSON, BigQuery's export), the
+//! filter that decides which become rows of the stories table, and title clean-up.
+//!
+//! Parsing is strict about the fields we use (a wrong type is an error naming the field) and
+//! ignores the rest (`kids`, `text`, `parts`, …). Integer fields also accept strings of digits,
+//! because BigQuery's JSON export writes INT64 columns that way.
+
+use crate::table::Story;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// The item types the API knows.
+pub const KNOWN_TYPES: [&str; 5] = ["story", "comment", "job", "poll", "pollopt"];
+
+/// The fields of an item the stories table needs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Item {
+    pub id: i64,
+    pub kind: Option<String>,
+    pub by: Option<String>,
+    pub time: Option<i64>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub score: Option<i64>,
+    pub descendants: Option<i64>,
+    pub dead: bool,
+    pub deleted: bool,
+}
+
+impl Item {
+    /// Parse one item from its JSON. `Ok(None)` for `null`: the API's answer for an id that has
+    /// no item, which is not an error.
+    pub fn from_json(v: &Value) -> Result<Option<Item>, String> {
+        let m = match v {
+            Value::Null => return Ok(None),
+            Value::Object(m) => m,
+            other => return Err(format!("expected a JSON object (an HN item), found {}", kind_of(other))),
+        };
+        let id = int_field(m, "id")?.ok_or("item has no \"id\"")?;
+        Ok(Some(Item {
+            id,
+            kind: str_field(m, "type")?,
+            by: str_field(m, "by")?,
+            time: int_field(m, "time")?,
+            title: str_field(m, "title")?,
+            url: str_field(m, "url")?,
+            score: int_field(m, "score")?,
+            descendants: int_field(m, "descendants")?,
+            dead: bool_field(m, "dead")?,
+            deleted: bool_field(m, "deleted")?,
+        }))
+    }
+
+    /// Parse JSON text (a response body, a dump line).
+    pub fn parse(text: &[u8]) -> Result<Option<(Item, Value)>, String> {
+        let v: Value = serde_json::from_slice(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        Ok(Item::from_json(&v)?.map(|it| (it, v)))
+    }
+
+    /// The row this item becomes. Titles get their HTML entities decoded ([`decode_entities`]).
+    pub fn to_story(&self, fetched_at: i64) -> Story {
+        Story {
+            id: self.id,
+            kind: self.kind.clone().unwrap_or_else(|| "story".into()),
+            by: self.by.clone(),
+            time: self.time.unwrap_or(0),
+            title: self.title.as_deref().map(|t| decode_entities(t).into_owned()),
+            url: self.url.clone(),
+            score: self.score,
+            descendants: self.descendants,
+            dead: self.dead,
+            deleted: self.deleted,
+            fetched_at,
+        }
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 40 {
+        format!("{}…", &s[..s.floor_char_boundary(40)])
+    } else {
+        s
+    }
+}
+
+fn int_field(m: &Map<String, Value>, key: &str) -> Result<Option<i64>, String> {
+    let bad = |v: &Value| {
+        format!(
+            "field \"{key}\": expected an integer, found {} {}",
+            kind_of(v),
+            short(v)
+        )
+    };
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v @ Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+            (Some(i), _) => Ok(Some(i)),
+            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+            _ => Err(bad(v)),
+        },
+        Some(v @ Value::String(s)) => s.trim().parse::<i64>().map(Some).map_err(|_| bad(v)),
+        Some(v) => Err(bad(v)),
+    }
+}
+
+fn str_field(m: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(v) => Err(format!(
+            "field \"{key}\": expected a string, found {} {}",
+            kind_of(v),
+            short(v)
+        )),
+    }
+}
+
+fn bool_field(m: &Map<String, Value>, key: &str) -> Result<bool, String> {
+    match m.get(key) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(v) => Err(format!(
+            "field \"{key}\": expected true or false, found {} {}",
+            kind_of(v),
+            short(v)
+        )),
+    }
+}
+
+/// Which items become rows.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    /// Item types kept; `None` keeps every type.
+    pub types: Option<Vec<String>>,
+    pub include_dead: bool,
+    pub include_deleted: bool,
+    /// Keep only items at least this many seconds old at `now`.
+    pub min_age: Option<i64>,
+    pub now: i64,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            types: Some(vec!["story".into()]),
+            include_dead: false,
+            include_deleted: false,
+            min_age: None,
+            now: 0,
+        }
+    }
+}
+
+/// Parse `story,job,poll` or `all`.
+pub fn parse_types(s: &str) -> Result<Option<Vec<String>>, String> {
+    if s.trim() == "all" {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for t in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if !KNOWN_TYPES.contains(&t) {
+            return Err(format!(
+                "unknown item type {t:?} (known: {}, or all)",
+                KNOWN_TYPES.join(", ")
+            ));
+        }
+        out.push(t.to_string());
+    }
+    if out.is_empty() {
+        return Err("no item type given (e.g. story,job or all)".into());
+    }
+    Ok(Some(out))
+}
+
+impl Filter {
+    /// True when the item becomes a row: its type is wanted, it is neither deleted nor dead
+    /// (unless asked), it has a time, a story/job/poll has a title (as the guide keeps only
+    /// stories with titles), and it is old enough under `min_age`.
+    pub fn keeps(&self, it: &Item) -> bool {
+        let kind = it.kind.as_deref().unwrap_or("");
+        if let Some(types) = &self.types
+            && !types.iter().any(|t| t == kind)
+        {
+            return false;
+        }
+        if (it.deleted && !self.include_deleted) || (it.dead && !self.include_dead) {
+            return false;
+        }
+        let Some(time) = it.time else { return false };
+        let titled = matches!(kind, "story" | "job" | "poll");
+        if titled && !it.deleted && it.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            return false;
+        }
+        self.old_enough(time)
+    }
+
+    /// True when an item created at `time` is at least `min_age` old.
+    pub fn old_enough(&self, time: i64) -> bool {
+        self.min_age.is_none_or(|age| self.now - time >= age)
+    }
+}
+
+/// Decode the HTML character references HN titles sometimes carry (`&amp;`, `&#x27;`, `&quot;`,
+/// `&#8212;`, …): numeric references and a table of the common named ones. Anything else is kept
+/// verbatim, including unknown or malformed references.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // A reference is short and ends in ';' before any space or another '&'.
+        let end = rest[1..]
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';' || c == '&' || c.is_whitespace())
+            .filter(|&(_, c)| c == ';')
+            .map(|(i, _)| i + 1);
+        let decoded = end.and_then(|e| decode_one(&rest[1..e]).map(|c| (c, e)));
+        match decoded {
+            Some((c, e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+fn decode_one(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse::<u32>().ok()?,
+        };
+        return char::from_u32(code).filter(|&c| c != '\0');
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "ndash" => '–',
+        "mdash" => '—',
+        "hellip" => '…',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "copy" => '©',
+        "reg" => '®',
+        "trade" => '™',
+        "euro" => '€',
+        "pound" => '£',
+        "deg" => '°',
+        "times" => '×',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "uuml" => 'ü',
+        "ouml" => 'ö',
+        "auml" => 'ä',
+        "szlig" => 'ß',
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_api_items_and_null() {
+        let v = json!({"by":"pg","descendants":15,"id":1,"kids":[15],"score":57,"time":1160418111,
+                       "title":"Y Combinator","type":"story","url":"http://ycombinator.com"});
+        let it = Item::from_json(&v).unwrap().unwrap();
+        assert_eq!(it.id, 1);
+        assert_eq!(it.kind.as_deref(), Some("story"));
+        assert_eq!(it.descendants, Some(15));
+        assert!(!it.dead && !it.deleted);
+        assert_eq!(Item::from_json(&Value::Null).unwrap(), None);
+        // Deleted items carry almost nothing.
+        let d = Item::from_json(&json!({"deleted":true,"id":7,"time":5,"type":"comment"}))
+            .unwrap()
+            .unwrap();
+        assert!(d.deleted && d.title.is_none());
+    }
+
+    #[test]
+    fn bigquery_shapes_are_accepted() {
+        let it = Item::from_json(&json!({"id":"42","time":"1700000000","score":null,"title":"x","type":"story"}))
+            .unwrap()
+            .unwrap();
+        assert_eq!((it.id, it.time, it.score), (42, Some(1700000000), None));
+        assert_eq!(Item::from_json(&json!({"id": 3.0})).unwrap().unwrap().id, 3);
+    }
+
+    #[test]
+    fn wrong_types_are_errors_naming_the_field() {
+        let e = Item::from_json(&json!({"id":"abc"})).unwrap_err();
+        assert!(e.contains("field \"id\"") && e.contains("\"abc\""), "{e}");
+        let e = Item::from_json(&json!({"id":1,"title":5})).unwrap_err();
+        assert!(e.contains("field \"title\": expected a string"), "{e}");
+        let e = Item::from_json(&json!({"id":1,"dead":"yes"})).unwrap_err();
+        assert!(e.contains("field \"dead\""), "{e}");
+        assert!(Item::from_json(&json!({"id":1.5})).is_err());
+        assert!(
+            Item::from_json(&json!({"title":"no id"}))
+                .unwrap_err()
+                .contains("no \"id\"")
+        );
+        assert!(Item::from_json(&json!([1, 2])).unwrap_err().contains("found an array"));
+        assert!(
+            Item::parse(b"{\"id\": 1, \"title\": \"trunc")
+                .unwrap_err()
+                .contains("invalid JSON")
+        );
+    }
+
+    #[test]
+    fn filter_keeps_titled_live_stories() {
+        let story = Item {
+            id: 1,
+            kind: Some("story".into()),
+            time: Some(1000),
+            title: Some("t".into()),
+            ..Default::default()
+        };
+        let f = Filter {
+            now: 5000,
+            ..Default::default()
+        };
+        assert!(f.keeps(&story));
+        assert!(!f.keeps(&Item {
+            title: None,
+            ..story.clone()
+        }));
+        assert!(!f.keeps(&Item {
+            dead: true,
+            ..story.clone()
+        }));
+        assert!(!f.keeps(&Item {
+            time: None,
+            ..story.clone()
+        }));
+        let job = Item {
+            kind: Some("job".into()),
+            ..story.clone()
+        };
+        assert!(!f.keeps(&job));
+        let all = Filter {
+            types: None,
+            include_dead: true,
+            ..f.clone()
+        };
+        assert!(
+            all.keeps(&job)
+                && all.keeps(&Item {
+                    dead: true,
+                    ..story.clone()
+                })
+        );
+        let deleted = Item {
+            deleted: true,
+            title: None,
+            ..story.clone()
+        };
+        assert!(!f.keeps(&deleted));
+        assert!(
+            Filter {
+                include_deleted: true,
+                ..f.clone()
+            }
+            .keeps(&deleted)
+        );
+        let aged = Filter {
+            min_age: Some(4000),
+            ..f.clone()
+        };
+        assert!(aged.keeps(&story));
+        assert!(!aged.keeps(&Item {
+            time: Some(1001),
+            ..story
+        }));
+    }
+
+    #[test]
+    fn types_parse() {
+        assert_eq!(parse_types("all").unwrap(), None);
+        assert_eq!(parse_types("story, job").unwrap().unwrap(), vec!["story", "job"]);
+        assert!(parse_types("stories").unwrap_err().contains("unknown item type"));
+        assert!(parse_types(",").is_err());
+    }
+
+    #[test]
+    fn entities_decode_and_the_rest_stays_verbatim() {
+        assert_eq!(decode_entities("Tom &amp; Jerry"), "Tom & Jerry");
+        assert_eq!(
+            decode_entities("It&#x27;s &quot;fine&quot; &#8212; ok"),
+            "It's \"fine\" — ok"
+        );
+        assert_eq!(decode_entities("AT&T & B&amp"), "AT&T & B&amp");
+        assert_eq!(decode_entities("&bogus; &#xZZ; &#0; &"), "&bogus; &#xZZ; &#0; &");
+        assert_eq!(decode_entities("Café – naïve &lt;3"), "Café – naïve <3");
+        assert!(matches!(decode_entities("plain"), Cow::Borrowed(_)));
+        assert_eq!(decode_entities("&amp;amp;"), "&amp;", "decodes once, not recursively");
+    }
+}
