@@ -10,6 +10,8 @@
 //! - [`sparse`]: the CSR matrix features travel in
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+//! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
+//! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
 
 pub mod artifact;
 pub mod cli;
@@ -19,5 +21,7 @@ pub mod features;
 pub mod io;
 pub mod sparse;
 pub mod table;
+pub mod text;
+pub mod tfidf;
 
 pub use error::{Context, Error, Result};
