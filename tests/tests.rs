@@ -1,1 +1,3 @@
-
+mod split;
+mod stories_fixture;
+mod vectorize;
