@@ -267,3 +267,54 @@ fn bad_input_is_one_line_and_exit_2() {
     tr(&std::fs::read(&input).unwrap(), "not a vectorizer file");
     assert!(!exists(&d.path("x.parquet")));
 }
+
+#[test]
+fn makefile_builds_split_and_features() {
+    let d = TempDir::new("vec-make");
+    let stories_path = d.path("stories.parquet");
+    write_stories(&stories_path, &stories(200));
+    let bin = std::path::Path::new(VECTORIZE)
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let make = |target: &str| {
+        std::process::Command::new("make")
+            .args(["--no-print-directory", "-C", env!("CARGO_MANIFEST_DIR")])
+            // Binaries and stories are given: make must not rebuild or fetch them here.
+            .args(["-o", &format!("{bin}/.built"), "-o", &stories_path])
+            .arg(format!("DATA={}", d.0.display()))
+            .arg(format!("BIN={bin}"))
+            .arg("SPLIT_ARGS=--by time")
+            .arg(target)
+            .output()
+            .unwrap()
+    };
+    let target = d.path("test_features.parquet");
+    let o = ok(make(&target));
+    let log = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        log.matches("split ").count(),
+        1,
+        "one split run for both outputs: {log}"
+    );
+    assert!(log.contains("--by time"), "{log}");
+    for f in [
+        "train.parquet",
+        "test.parquet",
+        "vectorizer.bin",
+        "train_features.parquet",
+        "test_features.parquet",
+    ] {
+        assert!(exists(&d.path(f)), "{f} missing");
+    }
+    let test_f = read_features(&target).unwrap();
+    assert_eq!(test_f.features.ids.len(), 40);
+    let o = ok(make(&target));
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("vectorize"),
+        "nothing to redo"
+    );
+    ok(make("clean"));
+    assert_eq!(d.files(), ["stories.parquet"]);
+}
