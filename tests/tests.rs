@@ -1,3 +1,6 @@
 //! End-to-end tests: each module drives the built binaries (CARGO_BIN_EXE_<name>).
 
 mod fetch;
+mod split;
+mod stories_fixture;
+mod vectorize;

@@ -11,6 +11,10 @@
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
 //! - [`hn`]: Hacker News ingest for `hn-fetch`: API client, dumps, resume journal, fetch engine
+//! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
+//! - [`vectorize`]: the vectorize step on files (stories in; vectorizer and features out)
+//! - [`split`]: train/test splits of any table (random, stratified, or by time)
+//! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
 
 pub mod artifact;
 pub mod cli;
@@ -20,6 +24,10 @@ pub mod features;
 pub mod hn;
 pub mod io;
 pub mod sparse;
+pub mod split;
 pub mod table;
+pub mod text;
+pub mod tfidf;
+pub mod vectorize;
 
 pub use error::{Context, Error, Result};
