@@ -213,7 +213,11 @@ pub fn run(req: &Request) -> Result<Summary> {
     }
     let prev = load_previous(req)?;
     let mut summary = Summary {
-        output: crate::io::display_name(&req.output).replace("<stdin>", "<stdout>"),
+        output: if crate::io::is_stdio(&req.output) {
+            "<stdout>".into()
+        } else {
+            req.output.clone()
+        },
         ..Default::default()
     };
     let mut prov = Provenance::new("hn-fetch", req.args.clone());
