@@ -268,12 +268,12 @@ pub fn run(req: &Request) -> Result<Summary> {
     } else {
         let mut rows: BTreeMap<i64, Story> = prev.stories.into_iter().map(|s| (s.id, s)).collect();
         // The newest copy wins: a story fetched again replaces the previous row (or removes it,
-        // if it has since been deleted or killed).
+        // if it has since been deleted or killed). An id the API now answers `null` for keeps
+        // its row: that is a glitch, not news about the story.
         for (id, g) in &got {
+            let Some(it) = &g.item else { continue };
             rows.remove(id);
-            if let Some(it) = &g.item
-                && req.filter.keeps(it)
-            {
+            if req.filter.keeps(it) {
                 rows.insert(*id, it.to_story(g.fetched_at));
                 summary.kept += 1;
             }
