@@ -308,6 +308,27 @@ fn a_server_that_stops_answering_fails_the_run_naming_ids() {
         "{err}"
     );
     assert!(!out.exists());
+
+    // Silent from the first item on: the run stops early instead of waiting out every id.
+    let faults = Faults {
+        hang_after: Some(0),
+        ..Default::default()
+    };
+    let server = HnServer::start(&items(1..=400), faults);
+    let err = trouble(&run(&[
+        "--api",
+        &server.base,
+        "--ids",
+        "1..400",
+        "--timeout",
+        "200ms",
+        "--retries",
+        "0",
+        "-o",
+        p(&out),
+    ]));
+    assert!(err.contains("stopped answering"), "{err}");
+    assert!(server.item_requests() < 400, "kept asking: {}", server.item_requests());
 }
 
 #[test]
@@ -601,6 +622,20 @@ fn bad_dumps_fail_naming_file_and_line() {
         p(&out),
     ]));
     assert!(err.contains("cannot open") && err.contains("missing.jsonl"), "{err}");
+    let err = trouble(&run(&["--from", p(&good), "--list", "top", "-o", p(&out)]));
+    assert!(err.contains("--list top needs the API"), "{err}");
+    let err = trouble(&run(&[
+        "--from",
+        p(&good),
+        "--latest",
+        "5",
+        "--raw",
+        "--since",
+        p(&out),
+        "-o",
+        p(&out),
+    ]));
+    assert!(err.contains("cannot be combined with --raw"), "{err}");
 }
 
 /// The Makefile's fetch rules, run by make itself with the built binary: the assets are made
