@@ -147,7 +147,7 @@ impl fmt::Display for Summary {
                 }
             }
         }
-        write!(f, "; {} stories kept, {} rows in {}", self.kept, self.rows, self.output)?;
+        write!(f, "; {} kept, {} rows in {}", self.kept, self.rows, self.output)?;
         if self.from_dump.is_none() {
             write!(
                 f,
