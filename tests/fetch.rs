@@ -242,6 +242,23 @@ fn ids_that_keep_failing_fail_the_run_unless_allowed() {
 }
 
 #[test]
+fn oversized_bodies_fail_without_retry() {
+    let faults = Faults {
+        huge: vec![7, 9],
+        ..Default::default()
+    };
+    let server = HnServer::start(&items(1..=12), faults);
+    let dir = tmpdir("huge");
+    let out = dir.join("s.parquet");
+    let err = trouble(&run(&["--api", &server.base, "--ids", "1..12", "-o", p(&out)]));
+    assert!(
+        err.contains("2 of 12 ids failed: items 7, 9") && err.contains("larger than"),
+        "{err}"
+    );
+    assert_eq!((server.requests_for(7), server.requests_for(9)), (1, 1), "not retried");
+}
+
+#[test]
 fn an_unreachable_api_is_one_line_and_exit_2() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -291,6 +308,27 @@ fn a_server_that_stops_answering_fails_the_run_naming_ids() {
         "{err}"
     );
     assert!(!out.exists());
+
+    // Silent from the first item on: the run stops early instead of waiting out every id.
+    let faults = Faults {
+        hang_after: Some(0),
+        ..Default::default()
+    };
+    let server = HnServer::start(&items(1..=400), faults);
+    let err = trouble(&run(&[
+        "--api",
+        &server.base,
+        "--ids",
+        "1..400",
+        "--timeout",
+        "200ms",
+        "--retries",
+        "0",
+        "-o",
+        p(&out),
+    ]));
+    assert!(err.contains("stopped answering"), "{err}");
+    assert!(server.item_requests() < 400, "kept asking: {}", server.item_requests());
 }
 
 #[test]
@@ -584,4 +622,70 @@ fn bad_dumps_fail_naming_file_and_line() {
         p(&out),
     ]));
     assert!(err.contains("cannot open") && err.contains("missing.jsonl"), "{err}");
+    let err = trouble(&run(&["--from", p(&good), "--list", "top", "-o", p(&out)]));
+    assert!(err.contains("--list top needs the API"), "{err}");
+    let err = trouble(&run(&[
+        "--from",
+        p(&good),
+        "--latest",
+        "5",
+        "--raw",
+        "--since",
+        p(&out),
+        "-o",
+        p(&out),
+    ]));
+    assert!(err.contains("cannot be combined with --raw"), "{err}");
+}
+
+/// The Makefile's fetch rules, run by make itself with the built binary: the assets are made
+/// once, a second `make` leaves them alone, `make clean` keeps them (raw data), `clean-all`
+/// removes them.
+#[test]
+fn makefile_fetch_assets_are_raw_data() {
+    let dir = tmpdir("make");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/Makefile"), dir.join("Makefile")).unwrap();
+    // The build stamp's prerequisites, older than the stamp: make must not run cargo here.
+    for f in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::write(dir.join(f), "").unwrap();
+    }
+    std::fs::create_dir_all(dir.join("bin")).unwrap();
+    std::os::unix::fs::symlink(BIN, dir.join("bin/hn-fetch")).unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(dir.join("bin/.built"), "").unwrap();
+    write_dump(&dir, "items.jsonl", &items(1..=300), false);
+    let make = |args: &[&str]| {
+        let o = Command::new("make")
+            .arg("-C")
+            .arg(&dir)
+            .args([
+                "BIN=bin",
+                "DATA=data",
+                "SOURCE=--from items.jsonl",
+                "FETCH_ARGS=--latest 200 --min-age 1d",
+            ])
+            .args(["LATEST_ARGS=--latest 50"])
+            .args(args)
+            .env("HN_NOW", NOW.to_string())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "make {args:?}: {}", stderr(&o));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let assets = ["data/stories.parquet", "data/latest.parquet"];
+    make(&assets);
+    assert_eq!(ids(&dir.join(assets[0])), stories_in(101..=300));
+    assert_eq!(ids(&dir.join(assets[1])), stories_in(251..=300));
+    let again = make(&assets);
+    assert!(
+        !again.contains("bin/hn-fetch "),
+        "up-to-date assets fetched again: {again}"
+    );
+    make(&["clean"]);
+    assert!(
+        assets.iter().all(|a| dir.join(a).exists()),
+        "make clean deleted fetched data"
+    );
+    make(&["clean-all"]);
+    assert!(assets.iter().all(|a| !dir.join(a).exists()));
 }

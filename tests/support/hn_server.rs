@@ -22,6 +22,8 @@ pub struct Faults {
     pub malformed: HashMap<i64, u32>,
     /// Close the connection without answering.
     pub dropped: HashMap<i64, u32>,
+    /// Answer with a 5 MiB body (more than any client should accept).
+    pub huge: Vec<i64>,
     /// After this many item requests, stop answering anything (connections stay open, silent).
     pub hang_after: Option<u64>,
 }
@@ -194,6 +196,9 @@ fn route(path: &str, seen: u32, state: &State) -> Route {
     }
     if hit(&f.unavailable) {
         return Route::Answer(503, "{\"error\":\"try again\"}".into());
+    }
+    if f.huge.contains(&id) {
+        return Route::Answer(200, format!("{{\"id\":{id},\"title\":\"{}\"}}", "x".repeat(5 << 20)));
     }
     if hit(&f.malformed) {
         return Route::Answer(200, format!("{{\"id\": {id}, \"title\": \"trunc"));

@@ -113,6 +113,9 @@ fn main() -> ExitCode {
             (_, _, Some(l)) => Selection::List(l.clone()),
             _ => hn_shared::bail!("give one of --latest, --ids, --list"), // clap's group enforces it
         };
+        if args.timeout.is_zero() {
+            hn_shared::bail!("--timeout must be more than 0");
+        }
         let min_age = args.min_age.map(|d| d.as_secs() as i64);
         let settle = args.settle.map(|d| d.as_secs() as i64).or(min_age).unwrap_or(2 * 86400);
         let req = Request {

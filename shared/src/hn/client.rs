@@ -201,6 +201,10 @@ fn classify<T>(e: ureq::Error) -> Attempt<T> {
         {
             Attempt::Unreachable(io.to_string())
         }
+        // A failed DNS lookup comes as an uncategorized I/O error; only its text tells.
+        ureq::Error::Io(io) if io.to_string().contains("lookup address") => {
+            Attempt::Unreachable(format!("cannot resolve the host ({io})"))
+        }
         ureq::Error::BadUri(_) | ureq::Error::Http(_) | ureq::Error::RequireHttpsOnly(_) => {
             Attempt::Fatal(e.to_string())
         }

@@ -147,7 +147,7 @@ impl fmt::Display for Summary {
                 }
             }
         }
-        write!(f, "; {} stories kept, {} rows in {}", self.kept, self.rows, self.output)?;
+        write!(f, "; {} kept, {} rows in {}", self.kept, self.rows, self.output)?;
         if self.from_dump.is_none() {
             write!(
                 f,
@@ -213,7 +213,11 @@ pub fn run(req: &Request) -> Result<Summary> {
     }
     let prev = load_previous(req)?;
     let mut summary = Summary {
-        output: crate::io::display_name(&req.output).replace("<stdin>", "<stdout>"),
+        output: if crate::io::is_stdio(&req.output) {
+            "<stdout>".into()
+        } else {
+            req.output.clone()
+        },
         ..Default::default()
     };
     let mut prov = Provenance::new("hn-fetch", req.args.clone());
@@ -264,12 +268,12 @@ pub fn run(req: &Request) -> Result<Summary> {
     } else {
         let mut rows: BTreeMap<i64, Story> = prev.stories.into_iter().map(|s| (s.id, s)).collect();
         // The newest copy wins: a story fetched again replaces the previous row (or removes it,
-        // if it has since been deleted or killed).
+        // if it has since been deleted or killed). An id the API now answers `null` for keeps
+        // its row: that is a glitch, not news about the story.
         for (id, g) in &got {
+            let Some(it) = &g.item else { continue };
             rows.remove(id);
-            if let Some(it) = &g.item
-                && req.filter.keeps(it)
-            {
+            if req.filter.keeps(it) {
                 rows.insert(*id, it.to_story(g.fetched_at));
                 summary.kept += 1;
             }

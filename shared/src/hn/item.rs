@@ -89,7 +89,8 @@ fn kind_of(v: &Value) -> &'static str {
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 40 {
-        format!("{}…", &s[..s.floor_char_boundary(40)])
+        let cut = (0..=40).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        format!("{}…", &s[..cut])
     } else {
         s
     }
