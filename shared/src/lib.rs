@@ -10,13 +10,17 @@
 //! - [`sparse`]: the CSR matrix features travel in
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+//! - [`metrics`]: regression metrics for `score` (R², MAE, RMSE, Spearman, baseline)
+//! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
 
 pub mod artifact;
 pub mod cli;
 pub mod clock;
+pub mod dense;
 pub mod error;
 pub mod features;
 pub mod io;
+pub mod metrics;
 pub mod sparse;
 pub mod table;
 
