@@ -12,6 +12,8 @@
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
 //! - [`metrics`]: regression metrics for `score` (R², MAE, RMSE, Spearman, baseline)
 //! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
+//! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
+//! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
 
 pub mod artifact;
 pub mod cli;
@@ -23,5 +25,7 @@ pub mod io;
 pub mod metrics;
 pub mod sparse;
 pub mod table;
+pub mod text;
+pub mod tfidf;
 
 pub use error::{Context, Error, Result};

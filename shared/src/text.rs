@@ -1,0 +1,293 @@
+//! Text as scikit-learn's `TfidfVectorizer` sees it: Python's `str.lower()`, Python's `re`
+//! meaning of `\w` and `\b`, and word n-grams joined by a space.
+//!
+//! The Unicode facts come from [`tables`], generated from Python itself by
+//! `scripts/gen-unicode-tables.py` (the file's header names the Python and Unicode versions).
+//! Rust's own `char::to_lowercase` and the regex crate's `\w` follow a newer Unicode and a
+//! different definition of a word character (they include combining marks), so they are not
+//! used for the default pattern.
+
+mod tables;
+
+use crate::error::{Error, Result};
+use std::borrow::Cow;
+
+pub use tables::{PYTHON_VERSION, UNICODE_VERSION};
+
+/// scikit-learn's default token pattern: runs of two or more word characters.
+pub const DEFAULT_TOKEN_PATTERN: &str = r"(?u)\b\w\w+\b";
+
+fn in_ranges(ranges: &[(u32, u32)], cp: u32) -> bool {
+    // The last range starting at or before cp is the only candidate.
+    let i = ranges.partition_point(|&(a, _)| a <= cp);
+    i > 0 && cp <= ranges[i - 1].1
+}
+
+/// Whether Python's `re` matches `c` with `\w` in a str pattern (`str.isalnum()` or `_`).
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric() || c == '_';
+    }
+    in_ranges(tables::WORD, c as u32)
+}
+
+fn is_case_ignorable(c: char) -> bool {
+    in_ranges(tables::CASE_IGNORABLE, c as u32)
+}
+
+fn is_cased(c: char) -> bool {
+    in_ranges(tables::CASED, c as u32)
+}
+
+fn lower_of(c: char) -> Option<&'static str> {
+    let cp = c as u32;
+    tables::LOWER
+        .binary_search_by_key(&cp, |&(k, _)| k)
+        .ok()
+        .map(|i| tables::LOWER[i].1)
+}
+
+const CAPITAL_SIGMA: char = '\u{3A3}';
+
+/// CPython's rule for U+03A3: final sigma when a cased letter precedes it (skipping
+/// case-ignorables) and no cased letter follows (again skipping case-ignorables).
+fn is_final_sigma(before: &str, after: &str) -> bool {
+    let prev = before.chars().rev().find(|&c| !is_case_ignorable(c));
+    if !prev.is_some_and(is_cased) {
+        return false;
+    }
+    let next = after.chars().find(|&c| !is_case_ignorable(c));
+    !next.is_some_and(is_cased)
+}
+
+/// Python's `str.lower()`: full case mappings (`İ` becomes `i̇`, two code points) and the Greek
+/// final sigma in context. Borrows when nothing changes.
+pub fn python_lower(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(s.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(s)
+        };
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, c) in s.char_indices() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == CAPITAL_SIGMA {
+            let after = &s[i + c.len_utf8()..];
+            out.push(if is_final_sigma(&s[..i], after) {
+                '\u{3C2}'
+            } else {
+                '\u{3C3}'
+            });
+        } else {
+            match lower_of(c) {
+                Some(l) => out.push_str(l),
+                None => out.push(c),
+            }
+        }
+    }
+    if out == s { Cow::Borrowed(s) } else { Cow::Owned(out) }
+}
+
+/// Tokens of `(?u)\b\w\w+\b` as Python's `re.findall` gives them: every maximal run of word
+/// characters that is at least two code points long.
+pub fn default_tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    let mut start = None;
+    let mut len = 0usize;
+    for (i, c) in s.char_indices() {
+        if is_word_char(c) {
+            if start.is_none() {
+                start = Some(i);
+                len = 0;
+            }
+            len += 1;
+        } else if let Some(a) = start.take() {
+            if len >= 2 {
+                f(&s[a..i]);
+            }
+        }
+    }
+    if let Some(a) = start
+        && len >= 2
+    {
+        f(&s[a..]);
+    }
+}
+
+/// How titles are cut into tokens.
+#[derive(Debug, Clone)]
+pub enum Tokenizer {
+    /// scikit-learn's default pattern with Python's semantics, exactly.
+    Default,
+    /// A user's pattern, run by the regex crate. With one capture group the group is the token
+    /// (as `re.findall` does); more than one group is refused, as scikit-learn refuses it.
+    Regex { re: regex::Regex, group: bool },
+}
+
+impl Tokenizer {
+    /// `None` (or the default pattern's exact text) gives [`Tokenizer::Default`].
+    pub fn new(pattern: Option<&str>) -> Result<Tokenizer> {
+        let Some(p) = pattern.filter(|p| *p != DEFAULT_TOKEN_PATTERN) else {
+            return Ok(Tokenizer::Default);
+        };
+        let re = regex::Regex::new(p).map_err(|e| Error::new(format!("bad token pattern {p:?}: {e}")))?;
+        let groups = re.captures_len() - 1;
+        if groups > 1 {
+            return Err(Error::new(format!(
+                "bad token pattern {p:?}: more than 1 capturing group ({groups}); use (?:...) for grouping"
+            )));
+        }
+        Ok(Tokenizer::Regex { re, group: groups == 1 })
+    }
+
+    /// Call `f` with each token of `s`, in order.
+    pub fn tokens<'a>(&self, s: &'a str, mut f: impl FnMut(&'a str)) {
+        match self {
+            Tokenizer::Default => default_tokens(s, f),
+            Tokenizer::Regex { re, group: false } => re.find_iter(s).for_each(|m| f(m.as_str())),
+            Tokenizer::Regex { re, group: true } => {
+                for caps in re.captures_iter(s) {
+                    // A group that did not take part gives "" (as re.findall does).
+                    let at = caps.get_match().start();
+                    f(caps.get(1).map_or(&s[at..at], |m| m.as_str()));
+                }
+            }
+        }
+    }
+}
+
+/// Lowercasing, tokenizing and n-gramming, as scikit-learn's "word" analyzer.
+#[derive(Debug, Clone)]
+pub struct Analyzer {
+    pub lowercase: bool,
+    pub tokenizer: Tokenizer,
+    /// Inclusive n-gram range, `1 <= min <= max`.
+    pub ngram: (usize, usize),
+}
+
+impl Analyzer {
+    /// Call `f` once per term of `text` (a term repeats as often as it occurs). `scratch` is
+    /// reused across calls so that a worker allocates only while its buffers grow.
+    pub fn terms(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
+        let text = if self.lowercase {
+            python_lower(text)
+        } else {
+            Cow::Borrowed(text)
+        };
+        let s: &str = &text;
+        let spans = &mut scratch.spans;
+        spans.clear();
+        let base = s.as_ptr() as usize;
+        self.tokenizer.tokens(s, |t| {
+            let a = t.as_ptr() as usize - base;
+            spans.push((a, a + t.len()));
+        });
+        let (min_n, max_n) = self.ngram;
+        if max_n == 1 {
+            spans.iter().for_each(|&(a, b)| f(&s[a..b]));
+            return;
+        }
+        for n in min_n..=max_n.min(spans.len()) {
+            for w in spans.windows(n) {
+                if n == 1 {
+                    f(&s[w[0].0..w[0].1]);
+                    continue;
+                }
+                let joined = &mut scratch.joined;
+                joined.clear();
+                for (k, &(a, b)) in w.iter().enumerate() {
+                    if k > 0 {
+                        joined.push(' ');
+                    }
+                    joined.push_str(&s[a..b]);
+                }
+                f(joined);
+            }
+        }
+    }
+}
+
+/// Reusable buffers for [`Analyzer::terms`].
+#[derive(Debug, Default)]
+pub struct Scratch {
+    spans: Vec<(usize, usize)>,
+    joined: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        let mut v = Vec::new();
+        default_tokens(&python_lower(s), |t| v.push(t.to_string()));
+        v
+    }
+
+    #[test]
+    fn lower_follows_python() {
+        assert_eq!(python_lower("Hello World"), "hello world");
+        assert_eq!(python_lower("İstanbul"), "i\u{307}stanbul");
+        assert_eq!(python_lower("STRASSE ẞ"), "strasse ß");
+        assert_eq!(python_lower("ΟΔΟΣ ΟΔΟΣ."), "οδος οδος.");
+        assert_eq!(python_lower("Σ"), "σ");
+        assert_eq!(python_lower("ΑΣΑ"), "ασα");
+        assert_eq!(python_lower("Α'Σ'"), "α'ς'");
+        assert!(matches!(python_lower("already lower"), Cow::Borrowed(_)));
+        assert!(matches!(python_lower("日本語"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn word_chars_follow_python_re() {
+        assert!(is_word_char('é') && is_word_char('日') && is_word_char('_') && is_word_char('٣'));
+        assert!(is_word_char('²') && is_word_char('Ⅻ'));
+        // Combining marks and other connector punctuation are not \w in Python.
+        assert!(!is_word_char('\u{301}') && !is_word_char('\u{307}') && !is_word_char('‿'));
+        assert!(!is_word_char('-') && !is_word_char('\'') && !is_word_char('😀'));
+    }
+
+    #[test]
+    fn tokens_are_runs_of_two_or_more() {
+        assert_eq!(toks("A b-cd e_f, it's"), ["cd", "e_f", "it"]);
+        assert_eq!(toks("İstanbul"), ["stanbul"]);
+        assert_eq!(toks("cafe\u{301} café"), ["cafe", "café"]);
+        assert_eq!(toks(""), Vec::<String>::new());
+        assert_eq!(toks("x\ty\nzz"), ["zz"]);
+    }
+
+    #[test]
+    fn ngrams_join_with_a_space() {
+        let a = Analyzer {
+            lowercase: true,
+            tokenizer: Tokenizer::Default,
+            ngram: (1, 2),
+        };
+        let mut got = Vec::new();
+        a.terms("Show HN: Rust", &mut Scratch::default(), |t| got.push(t.to_string()));
+        assert_eq!(got, ["show", "hn", "rust", "show hn", "hn rust"]);
+        let a = Analyzer { ngram: (2, 3), ..a };
+        let mut got = Vec::new();
+        a.terms("a bb cc", &mut Scratch::default(), |t| got.push(t.to_string()));
+        assert_eq!(got, ["bb cc"]);
+    }
+
+    #[test]
+    fn custom_patterns() {
+        let t = Tokenizer::new(Some(r"\S+")).unwrap();
+        let mut v = Vec::new();
+        t.tokens("a b-c", |x| v.push(x));
+        assert_eq!(v, ["a", "b-c"]);
+        let t = Tokenizer::new(Some(r"(\w)\w*")).unwrap();
+        let mut v = Vec::new();
+        t.tokens("ab cd", |x| v.push(x));
+        assert_eq!(v, ["a", "c"]);
+        assert!(Tokenizer::new(Some(r"(a)(b)")).is_err());
+        assert!(Tokenizer::new(Some(r"(")).is_err());
+        assert!(matches!(
+            Tokenizer::new(Some(DEFAULT_TOKEN_PATTERN)).unwrap(),
+            Tokenizer::Default
+        ));
+    }
+}

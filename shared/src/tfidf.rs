@@ -1,0 +1,654 @@
+//! The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` with the same vocabulary and the same
+//! values (to float rounding), sparse from end to end.
+//!
+//! Fit: titles are analyzed ([`crate::text::Analyzer`]) in parallel chunks, each chunk counting
+//! into its own small vocabulary; the chunks' vocabularies are merged, document and corpus
+//! frequencies summed, the vocabulary pruned (min_df, max_df, max_features, as scikit-learn
+//! does) and sorted, and the idf is `ln((1 + n) / (1 + df)) + 1`. Rows are raw counts (or
+//! `1 + ln(count)` with sublinear tf) times idf, l2-normalised. Memory is proportional to the
+//! non-zeros and the vocabulary, never rows x vocabulary.
+
+use crate::artifact::{self, Kind, Loaded};
+use crate::error::{Error, Result};
+use crate::sparse::Csr;
+use crate::text::{Analyzer, Scratch, Tokenizer};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The vectorizer artifact's header: kind tag and format version.
+pub const KIND: Kind = Kind {
+    tag: "TFIDF",
+    name: "vectorizer",
+    version: 1,
+};
+
+/// Documents per parallel work item: big enough to amortise a chunk's own vocabulary, small
+/// enough to spread over every core.
+const CHUNK: usize = 2048;
+
+/// A document-frequency bound as scikit-learn takes it: an integer is a count of documents, a
+/// float a proportion of them.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DocFreq {
+    Count(u64),
+    Proportion(f64),
+}
+
+impl DocFreq {
+    /// The bound in documents for a corpus of `n_docs` (a proportion stays fractional, as in
+    /// scikit-learn, where `max_df=0.5` keeps terms with `df <= 0.5 * n`).
+    pub fn resolve(self, n_docs: usize) -> f64 {
+        match self {
+            DocFreq::Count(c) => c as f64,
+            DocFreq::Proportion(p) => p * n_docs as f64,
+        }
+    }
+}
+
+impl std::str::FromStr for DocFreq {
+    type Err = String;
+    /// `5` is a count, `0.5` / `1.0` / `1e-3` a proportion (as Python's int vs float).
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        let s = s.trim();
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            let c: u64 = s.parse().map_err(|_| format!("{s:?} is too large"))?;
+            if c == 0 {
+                return Err("a document count must be at least 1 (use 0.0 for a proportion)".into());
+            }
+            return Ok(DocFreq::Count(c));
+        }
+        match s.parse::<f64>() {
+            Ok(p) if (0.0..=1.0).contains(&p) => Ok(DocFreq::Proportion(p)),
+            Ok(_) => Err(format!("{s:?}: a proportion must be within 0.0..=1.0")),
+            Err(_) => Err(format!("{s:?} is neither a document count (5) nor a proportion (0.5)")),
+        }
+    }
+}
+
+impl fmt::Display for DocFreq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DocFreq::Count(c) => write!(f, "{c}"),
+            DocFreq::Proportion(p) => write!(f, "{p:?}"),
+        }
+    }
+}
+
+/// What the vectorizer does; [`Settings::default`] is `TfidfVectorizer()`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub lowercase: bool,
+    /// `None`: scikit-learn's default pattern with Python's `re` semantics. `Some`: a pattern
+    /// for the regex crate.
+    pub token_pattern: Option<String>,
+    /// Inclusive word n-gram range.
+    pub ngram: (usize, usize),
+    pub min_df: DocFreq,
+    pub max_df: DocFreq,
+    pub max_features: Option<usize>,
+    pub sublinear_tf: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lowercase: true,
+            token_pattern: None,
+            ngram: (1, 1),
+            min_df: DocFreq::Count(1),
+            max_df: DocFreq::Proportion(1.0),
+            max_features: None,
+            sublinear_tf: false,
+        }
+    }
+}
+
+impl Settings {
+    pub fn validate(&self) -> Result<()> {
+        let (a, b) = self.ngram;
+        if a < 1 || a > b {
+            return Err(Error::new(format!("bad n-gram range {a},{b}: need 1 <= MIN <= MAX")));
+        }
+        if self.max_features == Some(0) {
+            return Err(Error::new("max-features must be at least 1"));
+        }
+        for (name, d) in [("min-df", self.min_df), ("max-df", self.max_df)] {
+            let ok = match d {
+                DocFreq::Count(c) => c >= 1,
+                DocFreq::Proportion(p) => (0.0..=1.0).contains(&p),
+            };
+            if !ok {
+                return Err(Error::new(format!("bad {name} {d}")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn analyzer(&self) -> Result<Analyzer> {
+        Ok(Analyzer {
+            lowercase: self.lowercase,
+            tokenizer: Tokenizer::new(self.token_pattern.as_deref())?,
+            ngram: self.ngram,
+        })
+    }
+}
+
+impl fmt::Display for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "lowercase={} token_pattern={} ngram={},{} min_df={} max_df={} max_features={} sublinear_tf={}",
+            self.lowercase,
+            self.token_pattern
+                .as_deref()
+                .unwrap_or(crate::text::DEFAULT_TOKEN_PATTERN),
+            self.ngram.0,
+            self.ngram.1,
+            self.min_df,
+            self.max_df,
+            self.max_features.map_or("none".to_string(), |m| m.to_string()),
+            self.sublinear_tf
+        )
+    }
+}
+
+/// A fitted vectorizer: settings, the sorted vocabulary (a term's index is its feature index)
+/// and each term's idf.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Vectorizer {
+    settings: Settings,
+    n_docs: u64,
+    vocabulary: Vec<String>,
+    idf: Vec<f64>,
+    #[serde(skip)]
+    ready: OnceLock<Ready>,
+}
+
+/// What transform needs beyond the stored fields, built once.
+#[derive(Debug)]
+struct Ready {
+    analyzer: Analyzer,
+    index: HashMap<Box<str>, u32>,
+}
+
+impl PartialEq for Vectorizer {
+    fn eq(&self, o: &Self) -> bool {
+        self.settings == o.settings && self.n_docs == o.n_docs && self.vocabulary == o.vocabulary && self.idf == o.idf
+    }
+}
+
+impl Vectorizer {
+    /// Learn the vocabulary and idf from `texts` (None = null title) and return the fitted
+    /// vectorizer with the texts' TF-IDF rows (scikit-learn's `fit_transform`).
+    pub fn fit(texts: &[Option<&str>], settings: Settings) -> Result<(Vectorizer, Csr)> {
+        settings.validate()?;
+        if texts.is_empty() {
+            return Err(Error::new("no documents to learn a vocabulary from (zero rows)"));
+        }
+        let analyzer = settings.analyzer()?;
+        let n = texts.len();
+        let mut chunks: Vec<Counted> = texts
+            .par_chunks(CHUNK)
+            .map(|docs| count_chunk(&analyzer, docs))
+            .collect();
+
+        // Merge the chunks' vocabularies into one, renumbering their entries in place.
+        let mut global: HashMap<String, u32> = HashMap::new();
+        let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
+        for c in &mut chunks {
+            let remap: Vec<u32> = std::mem::take(&mut c.terms)
+                .into_iter()
+                .map(|t| {
+                    let next = global.len() as u32;
+                    *global.entry(t).or_insert(next)
+                })
+                .collect();
+            df.resize(global.len(), 0);
+            tf.resize(global.len(), 0);
+            for e in &mut c.entries {
+                e.0 = remap[e.0 as usize];
+                df[e.0 as usize] += 1;
+                tf[e.0 as usize] += e.1 as u64;
+            }
+        }
+        if global.is_empty() {
+            return Err(Error::new(
+                "empty vocabulary: no title has a token (of two or more word characters)",
+            ));
+        }
+        let mut terms = vec![String::new(); global.len()];
+        for (t, g) in global {
+            terms[g as usize] = t;
+        }
+        let kept = prune(&terms, &df, &tf, n, &settings)?;
+
+        let mut new_index = vec![u32::MAX; terms.len()];
+        let mut vocabulary = Vec::with_capacity(kept.len());
+        let mut idf = Vec::with_capacity(kept.len());
+        for (i, &g) in kept.iter().enumerate() {
+            new_index[g] = i as u32;
+            vocabulary.push(std::mem::take(&mut terms[g]));
+            idf.push(smooth_idf(n, df[g]));
+        }
+        drop(terms);
+        let sublinear = settings.sublinear_tf;
+        let parts: Vec<Rows> = chunks
+            .par_iter()
+            .map(|c| {
+                let mut rows = Rows::default();
+                let mut counts = Vec::new();
+                for d in 0..c.indptr.len() - 1 {
+                    counts.clear();
+                    counts.extend(
+                        c.entries[c.indptr[d]..c.indptr[d + 1]]
+                            .iter()
+                            .filter_map(|&(g, k)| Some((new_index[g as usize], k)).filter(|e| e.0 != u32::MAX)),
+                    );
+                    counts.sort_unstable();
+                    rows.push(&counts, &idf, sublinear);
+                }
+                rows
+            })
+            .collect();
+        drop(chunks);
+        let v = Vectorizer {
+            settings,
+            n_docs: n as u64,
+            vocabulary,
+            idf,
+            ready: OnceLock::new(),
+        };
+        let x = Rows::concat(parts, v.n_features());
+        let _ = v.ready.set(Ready::new(&v, analyzer));
+        Ok((v, x))
+    }
+
+    /// Read a vectorizer artifact (checked header, then checked contents).
+    pub fn read(path: &str) -> Result<Loaded<Vectorizer>> {
+        let loaded: Loaded<Vectorizer> = artifact::read(path, KIND)?;
+        loaded.body.check().map_err(|e| e.context(&loaded.name))?;
+        Ok(loaded)
+    }
+
+    /// Decode an artifact already in memory (header checked, contents checked).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Vectorizer> {
+        let v: Vectorizer = artifact::from_bytes(bytes, KIND)?;
+        v.check()?;
+        Ok(v)
+    }
+
+    /// The artifact's bytes (header + body); its sha256 is the vectorizer's fingerprint.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        artifact::to_bytes(KIND, self)
+    }
+
+    /// Contents a transform can rely on: one idf per term, terms sorted and unique, a pattern
+    /// that compiles. A file that passes the header check but fails here was tampered with.
+    fn check(&self) -> Result<()> {
+        let bad = |why: String| Error::new(format!("vectorizer file is corrupt: {why}"));
+        self.settings.validate().map_err(|e| bad(e.to_string()))?;
+        if self.vocabulary.len() != self.idf.len() {
+            return Err(bad(format!(
+                "{} terms but {} idf values",
+                self.vocabulary.len(),
+                self.idf.len()
+            )));
+        }
+        if u32::try_from(self.vocabulary.len()).is_err() {
+            return Err(bad("too many terms".into()));
+        }
+        if let Some(w) = self.vocabulary.windows(2).find(|w| w[0] >= w[1]) {
+            return Err(bad(format!("vocabulary not sorted at {:?}", w[1])));
+        }
+        if let Some(x) = self.idf.iter().find(|x| !x.is_finite() || **x < 1.0) {
+            return Err(bad(format!("idf value {x}")));
+        }
+        let analyzer = self.settings.analyzer()?;
+        let _ = self.ready.set(Ready::new(self, analyzer));
+        Ok(())
+    }
+
+    fn ready(&self) -> &Ready {
+        self.ready.get_or_init(|| {
+            // Settings are validated when a vectorizer is fitted or read, so the pattern compiles.
+            let analyzer = self.settings.analyzer().unwrap_or(Analyzer {
+                lowercase: self.settings.lowercase,
+                tokenizer: Tokenizer::Default,
+                ngram: self.settings.ngram,
+            });
+            Ready::new(self, analyzer)
+        })
+    }
+
+    pub fn n_features(&self) -> usize {
+        self.vocabulary.len()
+    }
+
+    /// The term of a feature index (for feature-importance reports).
+    pub fn term(&self, index: u32) -> Option<&str> {
+        self.vocabulary.get(index as usize).map(String::as_str)
+    }
+
+    /// The feature index of a term, if it is in the vocabulary.
+    pub fn index_of(&self, term: &str) -> Option<u32> {
+        self.ready().index.get(term).copied()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// How many documents the vocabulary was learned from.
+    pub fn n_docs(&self) -> u64 {
+        self.n_docs
+    }
+
+    pub fn vocabulary(&self) -> &[String] {
+        &self.vocabulary
+    }
+
+    pub fn idf(&self) -> &[f64] {
+        &self.idf
+    }
+
+    /// TF-IDF rows for texts (None = null title = empty row). Terms not in the vocabulary are
+    /// ignored. Never densifies.
+    pub fn transform(&self, texts: &[Option<&str>]) -> Csr {
+        let ready = self.ready();
+        let sublinear = self.settings.sublinear_tf;
+        let parts: Vec<Rows> = texts
+            .par_chunks(CHUNK)
+            .map(|docs| {
+                let mut rows = Rows::default();
+                let mut scratch = Scratch::default();
+                let (mut ids, mut counts) = (Vec::new(), Vec::new());
+                for doc in docs {
+                    ids.clear();
+                    if let Some(text) = doc {
+                        ready.analyzer.terms(text, &mut scratch, |t| {
+                            if let Some(&i) = ready.index.get(t) {
+                                ids.push(i);
+                            }
+                        });
+                    }
+                    run_lengths(&mut ids, &mut counts);
+                    rows.push(&counts, &self.idf, sublinear);
+                }
+                rows
+            })
+            .collect();
+        Rows::concat(parts, self.n_features())
+    }
+}
+
+impl Ready {
+    fn new(v: &Vectorizer, analyzer: Analyzer) -> Ready {
+        let index = v
+            .vocabulary
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.as_str().into(), i as u32))
+            .collect();
+        Ready { analyzer, index }
+    }
+}
+
+/// `ln((1 + n) / (1 + df)) + 1`, computed in the order scikit-learn computes it.
+fn smooth_idf(n_docs: usize, df: u64) -> f64 {
+    ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
+}
+
+/// One chunk of documents counted against the chunk's own vocabulary.
+struct Counted {
+    /// Local term id -> term.
+    terms: Vec<String>,
+    /// Document d's (term id, count) pairs are `entries[indptr[d]..indptr[d + 1]]`.
+    indptr: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+}
+
+fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
+    let mut local: HashMap<String, u32> = HashMap::new();
+    let mut scratch = Scratch::default();
+    let (mut ids, mut counts) = (Vec::new(), Vec::new());
+    let mut out = Counted {
+        terms: Vec::new(),
+        indptr: Vec::with_capacity(docs.len() + 1),
+        entries: Vec::new(),
+    };
+    out.indptr.push(0);
+    for doc in docs {
+        ids.clear();
+        if let Some(text) = doc {
+            analyzer.terms(text, &mut scratch, |t| {
+                let id = match local.get(t) {
+                    Some(&id) => id,
+                    None => {
+                        let id = out.terms.len() as u32;
+                        out.terms.push(t.to_string());
+                        local.insert(t.to_string(), id);
+                        id
+                    }
+                };
+                ids.push(id);
+            });
+        }
+        run_lengths(&mut ids, &mut counts);
+        out.entries.extend_from_slice(&counts);
+        out.indptr.push(out.entries.len());
+    }
+    out
+}
+
+/// Sort `ids` and count repeats into `(id, count)` pairs, ascending by id.
+fn run_lengths(ids: &mut [u32], counts: &mut Vec<(u32, u32)>) {
+    ids.sort_unstable();
+    counts.clear();
+    for &i in ids.iter() {
+        match counts.last_mut() {
+            Some((last, c)) if *last == i => *c += 1,
+            _ => counts.push((i, 1)),
+        }
+    }
+}
+
+/// The kept term ids, in vocabulary (sorted-term) order: scikit-learn's `_limit_features`.
+fn prune(terms: &[String], df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
+    let high = s.max_df.resolve(n_docs);
+    let low = s.min_df.resolve(n_docs);
+    if high < low {
+        return Err(Error::new(format!(
+            "max-df {} corresponds to fewer documents than min-df {} ({high} < {low} of {n_docs})",
+            s.max_df, s.min_df
+        )));
+    }
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
+    let mut kept: Vec<usize> = order
+        .into_iter()
+        .filter(|&g| (df[g] as f64) <= high && (df[g] as f64) >= low)
+        .collect();
+    if let Some(limit) = s.max_features
+        && kept.len() > limit
+    {
+        // The most frequent terms in the corpus; ties keep vocabulary order (a stable sort).
+        let mut by_tf = kept.clone();
+        by_tf.sort_by(|&a, &b| tf[b].cmp(&tf[a]));
+        by_tf.truncate(limit);
+        let mut keep = vec![false; terms.len()];
+        by_tf.iter().for_each(|&g| keep[g] = true);
+        kept.retain(|&g| keep[g]);
+    }
+    if kept.is_empty() {
+        return Err(Error::new(
+            "after pruning, no terms remain: try a lower min-df or a higher max-df",
+        ));
+    }
+    Ok(kept)
+}
+
+/// Weighted rows being built by one worker.
+#[derive(Default)]
+struct Rows {
+    lens: Vec<usize>,
+    indices: Vec<u32>,
+    values: Vec<f32>,
+    weights: Vec<f64>,
+}
+
+impl Rows {
+    /// Append a row from `(feature, count)` pairs ascending by feature: tf (raw or sublinear)
+    /// times idf, l2-normalised in f64, stored as f32.
+    fn push(&mut self, counts: &[(u32, u32)], idf: &[f64], sublinear: bool) {
+        self.weights.clear();
+        let mut sq = 0.0f64;
+        for &(i, c) in counts {
+            let tf = if sublinear { (c as f64).ln() + 1.0 } else { c as f64 };
+            let w = tf * idf[i as usize];
+            sq += w * w;
+            self.weights.push(w);
+        }
+        let norm = sq.sqrt();
+        let norm = if norm == 0.0 { 1.0 } else { norm };
+        self.indices.extend(counts.iter().map(|&(i, _)| i));
+        self.values.extend(self.weights.iter().map(|&w| (w / norm) as f32));
+        self.lens.push(counts.len());
+    }
+
+    fn concat(parts: Vec<Rows>, n_cols: usize) -> Csr {
+        let rows = parts.iter().map(|p| p.lens.len()).sum();
+        let nnz = parts.iter().map(|p| p.indices.len()).sum();
+        let mut x = Csr::with_capacity(n_cols, rows, nnz);
+        for p in parts {
+            x.indices.extend_from_slice(&p.indices);
+            x.values.extend_from_slice(&p.values);
+            let mut end = *x.indptr.last().unwrap_or(&0);
+            for len in p.lens {
+                end += len;
+                x.indptr.push(end);
+            }
+        }
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs<'a>(v: &'a [&'a str]) -> Vec<Option<&'a str>> {
+        v.iter().map(|s| Some(*s)).collect()
+    }
+
+    #[test]
+    fn small_corpus_by_hand() {
+        let texts = docs(&["the cat", "the dog dog", ""]);
+        let (v, x) = Vectorizer::fit(&texts, Settings::default()).unwrap();
+        assert_eq!(v.vocabulary(), ["cat", "dog", "the"]);
+        let idf = |df: f64| (4.0f64 / (1.0 + df)).ln() + 1.0;
+        assert!((v.idf()[0] - idf(1.0)).abs() < 1e-12);
+        assert!((v.idf()[2] - idf(2.0)).abs() < 1e-12);
+        let (c, t) = (idf(1.0), idf(2.0));
+        let n = (c * c + t * t).sqrt();
+        assert!((x.get(0, 0) as f64 - c / n).abs() < 1e-6);
+        assert!((x.get(0, 2) as f64 - t / n).abs() < 1e-6);
+        let (d, n) = (2.0 * idf(1.0), ((2.0 * idf(1.0)).powi(2) + t * t).sqrt());
+        assert!((x.get(1, 1) as f64 - d / n).abs() < 1e-6);
+        assert_eq!(x.row(2).0.len(), 0);
+        // transform of the training texts equals fit's rows; unseen terms are ignored.
+        assert_eq!(v.transform(&texts), x);
+        let y = v.transform(&[Some("a zebra and a cat"), None]);
+        assert_eq!(y.row(0).0, &[0]);
+        assert!((y.row(0).1[0] - 1.0).abs() < 1e-7);
+        assert_eq!(y.row(1).0.len(), 0);
+        assert_eq!(v.term(1), Some("dog"));
+        assert_eq!(v.term(3), None);
+    }
+
+    #[test]
+    fn many_chunks_equal_one() {
+        let words = ["alpha", "beta", "gamma", "delta", "eps"];
+        let owned: Vec<String> = (0..5000)
+            .map(|i| format!("{} {} {}", words[i % 5], words[(i / 5) % 5], words[(i * 7) % 5]))
+            .collect();
+        let texts: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
+        let (v, x) = Vectorizer::fit(&texts, Settings::default()).unwrap();
+        assert_eq!(v.vocabulary(), ["alpha", "beta", "delta", "eps", "gamma"]);
+        assert_eq!(x.n_rows(), 5000);
+        assert_eq!(v.transform(&texts), x);
+    }
+
+    #[test]
+    fn pruning_and_errors() {
+        let texts = docs(&["aa bb cc", "aa bb", "aa", "dd dd dd"]);
+        let s = Settings {
+            min_df: DocFreq::Count(2),
+            max_df: DocFreq::Proportion(0.5),
+            ..Default::default()
+        };
+        let (v, _) = Vectorizer::fit(&texts, s).unwrap();
+        assert_eq!(v.vocabulary(), ["bb"]);
+        let s = Settings {
+            max_features: Some(2),
+            ..Default::default()
+        };
+        // tf: aa 3, dd 3, bb 2, cc 1.
+        let (v, _) = Vectorizer::fit(&texts, s).unwrap();
+        assert_eq!(v.vocabulary(), ["aa", "dd"]);
+        let s = Settings {
+            min_df: DocFreq::Count(3),
+            max_df: DocFreq::Count(2),
+            ..Default::default()
+        };
+        assert!(Vectorizer::fit(&texts, s).is_err());
+        let s = Settings {
+            min_df: DocFreq::Count(4),
+            ..Default::default()
+        };
+        let e = Vectorizer::fit(&texts, s).unwrap_err();
+        assert!(e.to_string().contains("no terms remain"), "{e}");
+        assert!(Vectorizer::fit(&[], Settings::default()).is_err());
+        assert!(Vectorizer::fit(&docs(&["a b", ""]), Settings::default()).is_err());
+    }
+
+    #[test]
+    fn doc_freq_parsing() {
+        assert_eq!("5".parse::<DocFreq>(), Ok(DocFreq::Count(5)));
+        assert_eq!("1.0".parse::<DocFreq>(), Ok(DocFreq::Proportion(1.0)));
+        assert_eq!("1e-1".parse::<DocFreq>(), Ok(DocFreq::Proportion(0.1)));
+        assert!("0".parse::<DocFreq>().is_err());
+        assert!("1.5".parse::<DocFreq>().is_err());
+        assert!("x".parse::<DocFreq>().is_err());
+    }
+
+    #[test]
+    fn artifact_round_trip_and_refusals() {
+        let s = Settings {
+            ngram: (1, 2),
+            sublinear_tf: true,
+            ..Default::default()
+        };
+        let (v, _) = Vectorizer::fit(&docs(&["Show HN: a thing", "Ask HN: why"]), s).unwrap();
+        let bytes = v.to_bytes().unwrap();
+        let back = Vectorizer::from_bytes(&bytes).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(back.index_of("show hn"), v.index_of("show hn"));
+        assert!(back.index_of("show hn").is_some());
+        let other = artifact::to_bytes(Kind { version: 2, ..KIND }, &v).unwrap();
+        assert!(
+            Vectorizer::from_bytes(&other)
+                .unwrap_err()
+                .to_string()
+                .contains("version 2")
+        );
+        assert!(
+            Vectorizer::from_bytes(&bytes[..bytes.len() - 3])
+                .unwrap_err()
+                .to_string()
+                .contains("truncated")
+        );
+    }
+}
