@@ -10,8 +10,10 @@
 //! - [`sparse`]: the CSR matrix features travel in
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+//! - [`boost`]: the sparsity-aware gradient-boosted tree trainer (XGBoost's semantics)
 
 pub mod artifact;
+pub mod boost;
 pub mod cli;
 pub mod clock;
 pub mod error;
