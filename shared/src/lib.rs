@@ -14,8 +14,10 @@
 //! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
 //! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
 //! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
+//! - [`boost`]: the sparsity-aware gradient-boosted tree trainer (XGBoost's semantics)
 
 pub mod artifact;
+pub mod boost;
 pub mod cli;
 pub mod clock;
 pub mod dense;
