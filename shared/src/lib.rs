@@ -11,6 +11,9 @@
 //! - [`features`]: the features table (id, target, sparse row) in and out
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
 //! - [`metrics`]: regression metrics for `score` (R², MAE, RMSE, Spearman, baseline)
+//! - [`model`]: the model artifact, its JSON card, and training with either engine
+//! - [`score`]: `score`'s report, history and gates
+//! - [`predict`]: `predict`'s stories in, predictions out (Parquet, table, CSV, JSON Lines)
 //! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
 //! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
 //! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
@@ -25,6 +28,9 @@ pub mod error;
 pub mod features;
 pub mod io;
 pub mod metrics;
+pub mod model;
+pub mod predict;
+pub mod score;
 pub mod sparse;
 pub mod table;
 pub mod text;
