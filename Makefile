@@ -21,7 +21,11 @@ SOURCE  ?= --api https://hacker-news.firebaseio.com/v0
 # The guide trains on the newest 1000 items; --min-age keeps only stories whose comment counts
 # have settled (the guide trains on minutes-old stories).
 FETCH_ARGS ?= --latest 1000 --min-age 2d
-TOOLS   := hn-fetch
+TOOLS   := hn-fetch split vectorize
+# split: --test-size 0.2 --seed 42 by default; `--by time` tests on the newest stories (see README).
+SPLIT_ARGS ?=
+# vectorize fit: scikit-learn's TfidfVectorizer() by default; e.g. '--min-df 2 --ngram 1,2'.
+VECTORIZE_ARGS ?=
 SOURCES := Cargo.toml Cargo.lock $(shell find shared/src tools -name '*.rs' 2>/dev/null)
 
 .PHONY: all demo test help clean clean-all build
@@ -29,7 +33,7 @@ SOURCES := Cargo.toml Cargo.lock $(shell find shared/src tools -name '*.rs' 2>/d
 all: $(DATA)/stories.parquet ## the whole pipeline on live data
 
 help: ## list targets
-	@grep -hE '^[a-zA-Z_$$()/.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 28
+	@grep -hE '^[a-zA-Z_$$()/. -]+&?:.*## ' $(MAKEFILE_LIST) | sed -E 's/ ?&?:.*## /\t/' | expand -t 28
 
 build: $(addprefix $(BIN)/,$(TOOLS)) ## build the tools (release)
 
@@ -42,6 +46,27 @@ $(addprefix $(BIN)/,$(TOOLS)): $(BIN)/.built
 $(DATA)/stories.parquet: $(BIN)/hn-fetch ## stories from HN (raw data: kept by `make clean`)
 	@mkdir -p $(@D)
 	$(BIN)/hn-fetch $(SOURCE) $(FETCH_ARGS) --since $@ -o $@
+
+# Train/test split: one run makes both files (a grouped target), written together or not at all.
+$(DATA)/train.parquet $(DATA)/test.parquet &: $(DATA)/stories.parquet $(BIN)/split ## train/test split of the stories
+	$(BIN)/split $(DATA)/stories.parquet -o $(DATA)/train.parquet --test $(DATA)/test.parquet $(SPLIT_ARGS)
+
+# The vectorizer learns from the training titles only; the same run writes the training features.
+$(DATA)/vectorizer.bin $(DATA)/train_features.parquet &: $(DATA)/train.parquet $(BIN)/vectorize ## TF-IDF vectorizer + training features
+	$(BIN)/vectorize fit $(DATA)/train.parquet --vectorizer $(DATA)/vectorizer.bin -o $(DATA)/train_features.parquet $(VECTORIZE_ARGS)
+
+$(DATA)/test_features.parquet: $(DATA)/test.parquet $(DATA)/vectorizer.bin $(BIN)/vectorize ## TF-IDF features of the test set
+	$(BIN)/vectorize transform $(DATA)/test.parquet --vectorizer $(DATA)/vectorizer.bin -o $@
+
+$(DATA)/latest_features.parquet: $(DATA)/latest.parquet $(DATA)/vectorizer.bin $(BIN)/vectorize ## TF-IDF features of the latest stories
+	$(BIN)/vectorize transform $(DATA)/latest.parquet --vectorizer $(DATA)/vectorizer.bin -o $@
+
+all: $(DATA)/train_features.parquet $(DATA)/test_features.parquet
+clean: clean-features
+.PHONY: clean-features
+clean-features:
+	rm -f $(DATA)/train.parquet $(DATA)/test.parquet $(DATA)/vectorizer.bin \
+	  $(DATA)/train_features.parquet $(DATA)/test_features.parquet $(DATA)/latest_features.parquet
 
 demo: ## run the pipeline offline on the bundled fixture dump, into demo/
 	$(MAKE) --no-print-directory DATA=demo SOURCE='--from fixtures/demo-items.jsonl' FETCH_ARGS='--latest 200' all

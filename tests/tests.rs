@@ -1,1 +1,4 @@
 mod model;
+mod split;
+mod stories_fixture;
+mod vectorize;

@@ -4,8 +4,9 @@
 //! file's metadata (`hn.n_features`, `hn.vectorizer`).
 
 use crate::error::{Error, Result};
+use crate::io::Output;
 use crate::sparse::Csr;
-use crate::table::{Provenance, Table, write_parquet};
+use crate::table::{Provenance, Table, write_parquet, write_parquet_to};
 use arrow::array::{
     Array, ArrayRef, AsArray, Float32Array, Float64Array, Int64Array, ListArray, RecordBatch, UInt32Array,
 };
@@ -147,11 +148,20 @@ fn list_column<T: arrow::datatypes::ArrowPrimitiveType>(t: &Table, col: &str, it
 /// Write a features table atomically. `prov` should already carry the inputs; the number of
 /// features and the vectorizer fingerprint are added here.
 pub fn write_features(path: &str, f: &Features, prov: Provenance) -> Result<()> {
+    write_parquet(path, &features_batch(f)?, &features_provenance(f, prov))
+}
+
+/// As [`write_features`], into an output the caller commits.
+pub fn write_features_to(out: &mut Output, f: &Features, prov: Provenance) -> Result<()> {
+    write_parquet_to(out, &features_batch(f)?, &features_provenance(f, prov))
+}
+
+fn features_provenance(f: &Features, prov: Provenance) -> Provenance {
     let mut prov = prov.extra("n_features", f.x.n_cols.to_string());
     if let Some(v) = &f.vectorizer {
         prov = prov.extra("vectorizer", v.clone());
     }
-    write_parquet(path, &features_batch(f)?, &prov)
+    prov
 }
 
 pub fn features_schema() -> Arc<Schema> {

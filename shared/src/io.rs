@@ -168,6 +168,35 @@ pub fn temp_path_for(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
+/// Refuse output paths that name the same file twice (their temp files would collide, and one
+/// would overwrite the other).
+pub fn distinct_outputs(paths: &[&str]) -> Result<()> {
+    for (i, a) in paths.iter().enumerate() {
+        if paths[..i].contains(a) {
+            return Err(Error::new(format!("{a:?} is given as two different outputs")));
+        }
+    }
+    Ok(())
+}
+
+/// Commit outputs that belong together (train and test, a vectorizer and its features) in order.
+/// If one fails, those already moved into place are removed again: a half-done run must not
+/// leave a fresh-looking file beside a stale sibling.
+pub fn commit_all(outs: Vec<Output>) -> Result<()> {
+    let mut done: Vec<PathBuf> = Vec::new();
+    for out in outs {
+        let target = out.target.clone();
+        if let Err(e) = out.commit() {
+            for p in &done {
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
+        }
+        done.extend(target);
+    }
+    Ok(())
+}
+
 /// Write a whole output atomically through a closure.
 pub fn write_atomically(path: &str, f: impl FnOnce(&mut Output) -> Result<()>) -> Result<()> {
     let mut out = Output::create(path)?;
@@ -194,6 +223,26 @@ mod tests {
         assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp file left behind");
         write_atomically(p, |o| Ok(o.write_all(b"whole")?)).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"whole");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn commit_all_undoes_earlier_outputs_on_failure() {
+        let dir = std::env::temp_dir().join(format!("hn-io-all-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let a = dir.join("a.txt");
+        let b = dir.join("sub").join("b.txt");
+        std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+        let mut oa = Output::create(a.to_str().unwrap()).unwrap();
+        let mut ob = Output::create(b.to_str().unwrap()).unwrap();
+        oa.write_all(b"a").unwrap();
+        ob.write_all(b"b").unwrap();
+        // The second rename fails: its directory is gone.
+        std::fs::remove_dir_all(b.parent().unwrap()).unwrap();
+        assert!(commit_all(vec![oa, ob]).is_err());
+        assert!(!a.exists(), "first output left behind as if fresh");
+        assert!(distinct_outputs(&["x", "y", "x"]).is_err());
+        assert!(distinct_outputs(&["x", "-"]).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

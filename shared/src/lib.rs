@@ -16,6 +16,8 @@
 //! - [`predict`]: `predict`'s stories in, predictions out (Parquet, table, CSV, JSON Lines)
 //! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
 //! - [`text`]: Python's lowercasing and `\w`, tokens and n-grams as scikit-learn cuts them
+//! - [`vectorize`]: the vectorize step on files (stories in; vectorizer and features out)
+//! - [`split`]: train/test splits of any table (random, stratified, or by time)
 //! - [`tfidf`]: the TF-IDF vectorizer (scikit-learn's `TfidfVectorizer`), fit and transform
 //! - [`boost`]: the sparsity-aware gradient-boosted tree trainer (XGBoost's semantics)
 
@@ -32,8 +34,10 @@ pub mod model;
 pub mod predict;
 pub mod score;
 pub mod sparse;
+pub mod split;
 pub mod table;
 pub mod text;
 pub mod tfidf;
+pub mod vectorize;
 
 pub use error::{Context, Error, Result};

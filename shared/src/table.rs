@@ -315,7 +315,9 @@ pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Resu
     out.commit()
 }
 
-fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
+/// Write one record batch as Parquet into an output that the caller commits (for outputs that
+/// must be committed together, see [`crate::io::commit_all`]).
+pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(256 * 1024))

@@ -543,6 +543,94 @@ mod tests {
         v.iter().map(|s| Some(*s)).collect()
     }
 
+    /// The committed fixture: scikit-learn's output on hard titles (scripts/make-tfidf-fixture.py).
+    pub(crate) fn sklearn_fixture() -> serde_json::Value {
+        serde_json::from_str(include_str!("../testdata/tfidf-sklearn.json")).unwrap()
+    }
+
+    /// scikit-learn's keyword arguments as our settings.
+    pub(crate) fn settings_from_sklearn(kw: &serde_json::Value) -> Settings {
+        let df = |v: &serde_json::Value| match v.as_u64() {
+            Some(c) => DocFreq::Count(c),
+            None => DocFreq::Proportion(v.as_f64().unwrap()),
+        };
+        let mut s = Settings::default();
+        for (k, v) in kw.as_object().unwrap() {
+            match k.as_str() {
+                "ngram_range" => s.ngram = (v[0].as_u64().unwrap() as usize, v[1].as_u64().unwrap() as usize),
+                "min_df" => s.min_df = df(v),
+                "max_df" => s.max_df = df(v),
+                "max_features" => s.max_features = Some(v.as_u64().unwrap() as usize),
+                "sublinear_tf" => s.sublinear_tf = v.as_bool().unwrap(),
+                "lowercase" => s.lowercase = v.as_bool().unwrap(),
+                "token_pattern" => s.token_pattern = Some(v.as_str().unwrap().to_string()),
+                _ => panic!("fixture setting {k} not mapped"),
+            }
+        }
+        s
+    }
+
+    pub(crate) fn assert_rows_match(case: &str, x: &Csr, want: &serde_json::Value) {
+        let want = want.as_array().unwrap();
+        assert_eq!(x.n_rows(), want.len(), "{case}: rows");
+        for (r, w) in want.iter().enumerate() {
+            let (idx, val) = x.row(r);
+            let wi: Vec<u32> = w[0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect();
+            assert_eq!(idx, &wi[..], "{case}: row {r} indices");
+            for (k, wv) in w[1].as_array().unwrap().iter().enumerate() {
+                let wv = wv.as_f64().unwrap();
+                assert!(
+                    (val[k] as f64 - wv).abs() < 1e-6,
+                    "{case}: row {r}: {} vs sklearn {wv}",
+                    val[k]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn equals_scikit_learn_on_the_fixture() {
+        let fx = sklearn_fixture();
+        let strs = |k: &str| -> Vec<String> {
+            fx[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_string())
+                .collect()
+        };
+        let (titles, unseen) = (strs("titles"), strs("unseen"));
+        let titles: Vec<Option<&str>> = titles.iter().map(|s| Some(s.as_str())).collect();
+        let unseen: Vec<Option<&str>> = unseen.iter().map(|s| Some(s.as_str())).collect();
+        let cases = fx["cases"].as_array().unwrap();
+        assert!(cases.len() >= 8);
+        for c in cases {
+            let name = c["name"].as_str().unwrap();
+            let (v, x) = Vectorizer::fit(&titles, settings_from_sklearn(&c["settings"])).unwrap();
+            let vocab: Vec<&str> = c["vocabulary"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t.as_str().unwrap())
+                .collect();
+            assert_eq!(v.vocabulary(), &vocab[..], "{name}: vocabulary");
+            for (i, w) in c["idf"].as_array().unwrap().iter().enumerate() {
+                assert!(
+                    (v.idf()[i] - w.as_f64().unwrap()).abs() < 1e-9,
+                    "{name}: idf of {}",
+                    vocab[i]
+                );
+            }
+            assert_rows_match(name, &x, &c["fit_rows"]);
+            assert_rows_match(name, &v.transform(&unseen), &c["transform_rows"]);
+        }
+    }
+
     #[test]
     fn small_corpus_by_hand() {
         let texts = docs(&["the cat", "the dog dog", ""]);

@@ -1,0 +1,177 @@
+//! The `vectorize` step on files: stories table in, vectorizer artifact and features table out.
+//!
+//! The features' target is the comment count with nulls as 0 (the guide's `fillna(0)`); a null
+//! or empty title gives an empty row. The features file records the vectorizer's fingerprint
+//! (sha256 of the artifact file), so later steps can tell which vocabulary its columns mean.
+
+use crate::error::{Error, Result};
+use crate::features::{Features, write_features, write_features_to};
+use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
+use crate::table::{Provenance, Table};
+use crate::tfidf::{Settings, Vectorizer};
+use arrow::array::{Array, StringArray};
+use std::io::Write;
+
+/// Which columns of the stories table hold what.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    pub text: String,
+    pub target: String,
+    pub id: String,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            text: "title".into(),
+            target: "descendants".into(),
+            id: "id".into(),
+        }
+    }
+}
+
+/// The documents of a stories table: ids, targets (nulls as 0) and texts.
+pub struct Docs {
+    pub name: String,
+    pub fingerprint: String,
+    pub ids: Vec<i64>,
+    pub target: Vec<f64>,
+    texts: StringArray,
+}
+
+impl Docs {
+    /// Read only the three columns needed; a null id or an infinite target is an error.
+    pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
+        let t = Table::read(path, Some(&[&cols.id, &cols.text, &cols.target]))?;
+        let name = t.name.clone();
+        let mut ids = Vec::with_capacity(t.num_rows());
+        for (row, v) in t.i64_column(&cols.id)?.into_iter().enumerate() {
+            ids.push(v.ok_or_else(|| Error::new(format!("{name}: column \"{}\" is null at row {row}", cols.id)))?);
+        }
+        let mut target = Vec::with_capacity(ids.len());
+        for (row, v) in t.f64_column(&cols.target)?.into_iter().enumerate() {
+            match v {
+                Some(x) if x.is_infinite() => {
+                    return Err(Error::new(format!(
+                        "{name}: column \"{}\" is {x} for id {}",
+                        cols.target, ids[row]
+                    )));
+                }
+                Some(x) if !x.is_nan() => target.push(x),
+                _ => target.push(0.0),
+            }
+        }
+        let texts = t.str_column(&cols.text)?;
+        Ok(Docs {
+            name,
+            fingerprint: t.fingerprint,
+            ids,
+            target,
+            texts,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The texts, `None` for a null.
+    pub fn texts(&self) -> Vec<Option<&str>> {
+        (0..self.texts.len())
+            .map(|i| self.texts.is_valid(i).then(|| self.texts.value(i)))
+            .collect()
+    }
+}
+
+/// What a run made, for the tool's summary line.
+pub struct Report {
+    pub rows: usize,
+    pub n_features: usize,
+    pub nnz: usize,
+    pub empty_rows: usize,
+    pub vectorizer: String,
+}
+
+fn report(f: &Features) -> Report {
+    Report {
+        rows: f.ids.len(),
+        n_features: f.x.n_cols,
+        nnz: f.x.nnz(),
+        empty_rows: (0..f.x.n_rows()).filter(|&r| f.x.row(r).0.is_empty()).count(),
+        vectorizer: f.vectorizer.clone().unwrap_or_default(),
+    }
+}
+
+/// `vectorize fit`: learn from `input`, write the vectorizer and the input's features together
+/// (both or neither).
+pub fn fit_file(
+    input: &str,
+    vectorizer: &str,
+    output: &str,
+    cols: &Columns,
+    settings: Settings,
+    prov: Provenance,
+) -> Result<Report> {
+    distinct_outputs(&[vectorizer, output])?;
+    let docs = Docs::read(input, cols)?;
+    if docs.is_empty() {
+        return Err(Error::new(format!(
+            "{} has no rows: nothing to learn a vocabulary from",
+            docs.name
+        )));
+    }
+    let (v, x) = Vectorizer::fit(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
+    let bytes = v.to_bytes()?;
+    let features = Features {
+        ids: docs.ids,
+        target: docs.target,
+        x,
+        vectorizer: Some(fingerprint(&bytes)),
+    };
+    let mut vec_out = Output::create(vectorizer)?;
+    vec_out
+        .write_all(&bytes)
+        .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
+    let mut feat_out = Output::create(output)?;
+    let prov = prov.input(&docs.name, &docs.fingerprint);
+    write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
+    commit_all(vec![vec_out, feat_out])?;
+    Ok(report(&features))
+}
+
+/// `vectorize transform`: the features of `input` under a fitted vectorizer.
+pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Columns, prov: Provenance) -> Result<Report> {
+    let v = Vectorizer::read(vectorizer)?;
+    let docs = Docs::read(input, cols)?;
+    let features = Features {
+        x: v.body.transform(&docs.texts()),
+        ids: docs.ids,
+        target: docs.target,
+        vectorizer: Some(v.fingerprint.clone()),
+    };
+    let prov = prov.input(&docs.name, &docs.fingerprint).input(&v.name, &v.fingerprint);
+    write_features(output, &features, prov)?;
+    Ok(report(&features))
+}
+
+/// The vocabulary as JSON Lines on stdout (`{"index", "term", "idf"}` per feature), for people
+/// and scripts that want to see what the feature columns mean.
+pub fn write_vocabulary_jsonl(v: &Vectorizer) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut write = || -> std::io::Result<()> {
+        for (i, (t, idf)) in v.vocabulary().iter().zip(v.idf()).enumerate() {
+            let line = serde_json::json!({"index": i, "term": t, "idf": idf});
+            writeln!(out, "{line}")?;
+        }
+        out.flush()
+    };
+    match write() {
+        // The reader stopped early (`| head`): not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r.map_err(|e| Error::new(format!("writing <stdout>: {e}"))),
+    }
+}
