@@ -685,3 +685,88 @@ fn native_engine_train_score_predict() {
         "negative",
     );
 }
+
+/// The Makefile's model assets through the real split and vectorize tools, then promote.
+#[test]
+fn makefile_model_assets_and_promote() {
+    use crate::stories_fixture::{stories, write_stories as write_all};
+    let d = Dir::new("make");
+    write_all(&d.p("stories.parquet"), &stories(300));
+    write_stories(
+        &d.p("latest.parquet"),
+        &["rust database", "ask hn: python or rust?", "linux café"],
+    );
+    let bin = Path::new(env!("CARGO_BIN_EXE_train"))
+        .parent()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let make = |target: &str| {
+        Command::new("make")
+            .args(["--no-print-directory", "-C", env!("CARGO_MANIFEST_DIR")])
+            // Binaries and raw stories are given: make must not rebuild or fetch them here.
+            .args([
+                "-o",
+                &format!("{bin}/.built"),
+                "-o",
+                &d.p("stories.parquet"),
+                "-o",
+                &d.p("latest.parquet"),
+            ])
+            .arg(format!("DATA={}", d.0.display()))
+            .arg(format!("BIN={bin}"))
+            .arg(target)
+            .env("HN_NOW", "1700000000")
+            .output()
+            .unwrap()
+    };
+    let o = make(&d.p("predictions.parquet"));
+    ok(&o);
+    let o = make(&d.p("metrics.json"));
+    ok(&o);
+    for f in [
+        "model.bin",
+        "model.bin.json",
+        "metrics.json",
+        "metrics.history.jsonl",
+        "predictions.parquet",
+    ] {
+        assert!(Path::new(&d.p(f)).exists(), "{f}");
+    }
+    let t = hn_shared::table::Table::read(&d.p("predictions.parquet"), None).unwrap();
+    assert_eq!(t.num_rows(), 3);
+    // Up to date: nothing retrains.
+    let o = make(&d.p("metrics.json"));
+    assert!(
+        !String::from_utf8_lossy(&o.stdout).contains("train"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+
+    // The first model becomes the champion; the same model does not beat itself.
+    let o = make("promote");
+    ok(&o);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("new champion"));
+    assert_eq!(
+        std::fs::read(d.p("champion.bin")).unwrap(),
+        std::fs::read(d.p("model.bin")).unwrap()
+    );
+    let o = make("promote");
+    ok(&o);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("the champion stays"),
+        "{}",
+        stderr(&o)
+    );
+    // A weaker champion is replaced.
+    std::fs::write(d.p("champion.metrics.json"), r#"{"r2": -1000}"#).unwrap();
+    std::fs::write(d.p("champion.bin"), b"old").unwrap();
+    ok(&make("promote"));
+    assert_eq!(
+        std::fs::read(d.p("champion.bin")).unwrap(),
+        std::fs::read(d.p("model.bin")).unwrap()
+    );
+
+    ok(&make("clean"));
+    assert!(!Path::new(&d.p("model.bin")).exists() && Path::new(&d.p("champion.bin")).exists());
+}
