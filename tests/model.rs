@@ -289,12 +289,33 @@ fn xgboost_import_predicts_like_python() {
     let cases: Value = serde_json::from_str(&std::fs::read_to_string(fx("cases.json")).unwrap()).unwrap();
     let rows = cases["rows"].as_array().unwrap();
     let titles: Vec<&str> = rows.iter().map(|r| r["title"].as_str().unwrap()).collect();
-    // Our vectorizer, fitted on the same titles, is scikit-learn's: same vocabulary.
-    let texts: Vec<Option<&str>> = titles.iter().map(|t| Some(*t)).collect();
-    let (vec, _) = Vectorizer::fit(&texts, Settings::default()).unwrap();
-    assert_eq!(vec.n_features() as u64, cases["n_features"].as_u64().unwrap());
-    std::fs::write(d.p("vec.bin"), vec.to_bytes().unwrap()).unwrap();
-    write_stories(&d.p("stories.parquet"), &titles);
+    // The real vectorize tool, fitted on the same titles, is scikit-learn's: same features.
+    let stories: Vec<Story> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Story {
+            id: 100 + i as i64,
+            kind: "story".into(),
+            time: 1_700_000_000,
+            title: Some(r["title"].as_str().unwrap().to_string()),
+            descendants: Some(r["target"].as_f64().unwrap() as i64),
+            ..Default::default()
+        })
+        .collect();
+    let batch = stories_to_batch(&stories).unwrap();
+    write_parquet(&d.p("stories.parquet"), &batch, &Provenance::new("test", vec![])).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_vectorize"))
+        .args([
+            "fit",
+            &d.p("stories.parquet"),
+            "--vectorizer",
+            &d.p("vec.bin"),
+            "-o",
+            &d.p("features.parquet"),
+        ])
+        .output()
+        .unwrap();
+    ok(&o);
     let base = std::fs::read_to_string(fx("base_score")).unwrap();
     let model = d.p("model.bin");
     let o = run(

@@ -358,7 +358,16 @@ pub fn summarize_dump(text: &str) -> Result<DumpSummary> {
 /// reports it, in target space. The crate expects "base score on the first line, then the JSON
 /// trees" (the layout of its own `convert_xgboost.py`), so that line is put in front here, in
 /// margin space (`ln(base_score)` for Poisson).
-pub fn import_xgboost(text: &str, base_score: f64, objective: XgbObjective) -> Result<(DenseModel, DumpSummary)> {
+///
+/// `absent_is_missing`: true for a model XGBoost trained on a sparse matrix (absent terms were
+/// "missing" and take each split's default branch); false for one trained on a dense matrix (the
+/// guide's `.toarray()`), where a zero was a value compared against the threshold.
+pub fn import_xgboost(
+    text: &str,
+    base_score: f64,
+    objective: XgbObjective,
+    absent_is_missing: bool,
+) -> Result<(DenseModel, DumpSummary)> {
     let summary = summarize_dump(text)?;
     let margin = match objective {
         XgbObjective::SquaredError | XgbObjective::SquaredLog1p => base_score,
@@ -378,7 +387,7 @@ pub fn import_xgboost(text: &str, base_score: f64, objective: XgbObjective) -> R
     let model = DenseModel {
         gbdt,
         width: summary.max_feature.map_or(1, |m| m as usize + 1),
-        absent_is_missing: true,
+        absent_is_missing,
         initial_guess: None,
         link: match objective {
             XgbObjective::SquaredError => Link::Identity,
@@ -508,16 +517,16 @@ mod tests {
         let s = summarize_dump(ok).unwrap();
         assert_eq!((s.trees, s.max_feature, s.gains), (2, Some(7), vec![(7, 3.5)]));
         // f7 present and < 0.5 → yes (1.0); absent → missing → no (2.0); plus 0.25 and base 10.
-        let (m, _) = import_xgboost(ok, 10.0, XgbObjective::SquaredError).unwrap();
+        let (m, _) = import_xgboost(ok, 10.0, XgbObjective::SquaredError, true).unwrap();
         let mut x = Csr::new(20);
         x.push_row(&[7], &[0.25]);
         x.push_row(&[], &[]);
         x.push_row(&[7, 15], &[0.75, 1.0]);
         assert_eq!(m.predict(&x), vec![11.25, 12.25, 12.25]);
-        let (m, _) = import_xgboost(ok, 4.0, XgbObjective::Poisson).unwrap();
+        let (m, _) = import_xgboost(ok, 4.0, XgbObjective::Poisson, true).unwrap();
         let p = m.predict(&x);
         assert!((p[0] - (4f64.ln() + 1.25).exp()).abs() < 1e-4, "{p:?}");
-        assert!(import_xgboost(ok, 0.0, XgbObjective::Poisson).is_err());
+        assert!(import_xgboost(ok, 0.0, XgbObjective::Poisson, true).is_err());
     }
 
     /// The committed fixture: trees trained by Python XGBoost on a sparse TF-IDF matrix, and
@@ -531,7 +540,7 @@ mod tests {
             .unwrap();
         let cases: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/fixtures/xgboost/cases.json")).unwrap();
-        let (m, summary) = import_xgboost(dump, base, XgbObjective::SquaredError).unwrap();
+        let (m, summary) = import_xgboost(dump, base, XgbObjective::SquaredError, true).unwrap();
         assert_eq!(summary.trees, 5);
         let mut x = Csr::new(cases["n_features"].as_u64().unwrap() as usize);
         let mut want = Vec::new();

@@ -363,6 +363,7 @@ pub fn import_xgboost(
     text: &str,
     base_score: f64,
     objective: Objective,
+    absent_is_missing: bool,
     n_features: usize,
     vectorizer: Option<String>,
 ) -> Result<Model> {
@@ -371,7 +372,8 @@ pub fn import_xgboost(
         Objective::Poisson => XgbObjective::Poisson,
         Objective::SquaredLog1p => XgbObjective::SquaredLog1p,
     };
-    let (dense, summary) = dense::import_xgboost(text, base_score, xgb_objective).map_err(|e| e.context(dump_name))?;
+    let (dense, summary) =
+        dense::import_xgboost(text, base_score, xgb_objective, absent_is_missing).map_err(|e| e.context(dump_name))?;
     if let Some(m) = summary.max_feature {
         if m as usize >= n_features {
             return Err(Error::new(format!(
@@ -435,9 +437,9 @@ pub fn card(
     term: &dyn Fn(u32) -> Option<String>,
     top: usize,
 ) -> Value {
-    let base_score_margin = match &model.engine {
-        Engine::Native(b) => Some(b.base_score),
-        Engine::Dense(_) => None,
+    let (base_score_margin, absent) = match &model.engine {
+        Engine::Native(b) => (Some(b.base_score), "missing"),
+        Engine::Dense(d) => (None, if d.absent_is_missing { "missing" } else { "zero" }),
     };
     let importance: Vec<Value> = model
         .feature_gain()
@@ -463,6 +465,7 @@ pub fn card(
         "engine": model.source.name(),
         "params": params_json(&model.params),
         "base_score_margin": base_score_margin,
+        "absent_features_read_as": absent,
         "trees": model.n_trees(),
         "features": model.n_features,
         "rows": model.training.as_ref().map(|t| t.rows),
@@ -481,6 +484,8 @@ pub struct ImportSpec {
     pub dump: String,
     /// XGBoost's `base_score`, in target space, as its saved config reports it.
     pub base_score: f64,
+    /// Trained on a sparse matrix (absent terms are missing), not a dense one (absent = 0.0).
+    pub absent_is_missing: bool,
 }
 
 /// Everything `train` was asked to do.
@@ -548,6 +553,7 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
                 text,
                 spec.base_score,
                 job.options.params.objective,
+                spec.absent_is_missing,
                 n_features,
                 vectorizer,
             )?;

@@ -89,6 +89,11 @@ struct Args {
     /// training; --objective says how it was trained.
     #[arg(long, value_name = "DUMP", requires = "base_score")]
     import_xgboost: Option<String>,
+    /// With --import-xgboost: how the Python model saw absent terms. sparse: trained on a sparse
+    /// matrix, absent = missing (the right way); dense: trained on `.toarray()` (the guide's
+    /// code), absent = the value 0.
+    #[arg(long, default_value = "sparse", value_parser = ["sparse", "dense"], requires = "import_xgboost")]
+    xgboost_matrix: String,
     /// Feature count for --import-xgboost when neither --vectorizer nor TRAIN_FEATURES is given.
     #[arg(long, value_name = "N")]
     n_features: Option<usize>,
@@ -140,6 +145,7 @@ fn run(a: Args) -> hn_shared::Result<()> {
         import: a.import_xgboost.map(|dump| ImportSpec {
             dump,
             base_score: a.base_score.unwrap_or_default(),
+            absent_is_missing: a.xgboost_matrix == "sparse",
         }),
         n_features: a.n_features,
         top_terms: a.top_terms,
