@@ -9,7 +9,7 @@ use hn_shared::{info, warn};
 use std::process::ExitCode;
 
 /// Train a model on a features file (from `vectorize`) and write it with a JSON model card beside
-/// it (MODEL.json). Defaults are the guide's XGBRegressor(n_estimators=20,
+/// it (model.bin → model.bin.json). Defaults are the guide's XGBRegressor(n_estimators=20,
 /// objective="reg:squarederror") with XGBoost's defaults, trained sparsity-aware.
 ///
 /// Or import a model trained by Python XGBoost: `train --import-xgboost dump.json --base-score B
@@ -20,7 +20,8 @@ struct Args {
     /// Training features (Parquet from `vectorize`; `-` for stdin). Optional with --import-xgboost.
     #[arg(value_name = "TRAIN_FEATURES")]
     train: Option<String>,
-    /// The model artifact to write; its card goes to MODEL.json.
+    /// The model artifact to write; its JSON card goes beside it, `.json` appended
+    /// (model.bin → model.bin.json). With `-` (stdout) no card is written.
     #[arg(short, long, value_name = "MODEL")]
     output: String,
     /// Number of boosting rounds (trees).
