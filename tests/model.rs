@@ -1,35 +1,14 @@
 //! End-to-end tests of train, score and predict: the real binaries on small features built here.
 
+use crate::stories_fixture::{TempDir, stderr, story, write_stories as write_story_rows};
 use hn_shared::features::{Features, write_features};
 use hn_shared::io::fingerprint;
 use hn_shared::sparse::Csr;
-use hn_shared::table::{Provenance, Story, stories_to_batch, write_parquet};
+use hn_shared::table::{Provenance, Story};
 use hn_shared::tfidf::{Settings, Vectorizer};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
-
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(name: &str) -> Dir {
-        let d = std::env::temp_dir().join(format!("hn-model-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        Dir(d)
-    }
-    fn p(&self, f: &str) -> String {
-        self.0.join(f).to_str().unwrap().to_string()
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        if std::env::var_os("HN_KEEP").is_none() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
 
 fn run(tool: &str, args: &[&str]) -> Output {
     let bin = match tool {
@@ -43,10 +22,6 @@ fn run(tool: &str, args: &[&str]) -> Output {
         .env("HN_NOW", "1700000000")
         .output()
         .unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[track_caller]
@@ -86,11 +61,11 @@ fn synthetic_titles(n: usize, salt: usize) -> Vec<(String, f64)> {
 }
 
 /// A vectorizer fitted on `titles`, written to `vec_path`; features for each set of titles.
-fn setup(d: &Dir, sets: &[(&str, &[(String, f64)])]) -> Vectorizer {
+fn setup(d: &TempDir, sets: &[(&str, &[(String, f64)])]) -> Vectorizer {
     let texts: Vec<Option<&str>> = sets[0].1.iter().map(|(t, _)| Some(t.as_str())).collect();
     let (vec, _) = Vectorizer::fit(&texts, Settings::default()).unwrap();
     let bytes = vec.to_bytes().unwrap();
-    std::fs::write(d.p("vec.bin"), &bytes).unwrap();
+    std::fs::write(d.path("vec.bin"), &bytes).unwrap();
     for (name, rows) in sets {
         let texts: Vec<Option<&str>> = rows.iter().map(|(t, _)| Some(t.as_str())).collect();
         let f = Features {
@@ -99,29 +74,28 @@ fn setup(d: &Dir, sets: &[(&str, &[(String, f64)])]) -> Vectorizer {
             x: vec.transform(&texts),
             vectorizer: Some(fingerprint(&bytes)),
         };
-        write_features(&d.p(name), &f, Provenance::new("test", vec![])).unwrap();
+        write_features(&d.path(name), &f, Provenance::new("test", vec![])).unwrap();
     }
     vec
 }
 
+/// Features of `n` synthetic titles (train.parquet, vec.bin) and a gbdt model trained on them.
+fn gbdt_model(d: &TempDir, n: usize) -> String {
+    let train = synthetic_titles(n, 0);
+    setup(d, &[("train.parquet", &train)]);
+    let model = d.path("model.bin");
+    ok(&run(
+        "train",
+        &[&d.path("train.parquet"), "-o", &model, "--engine", "gbdt", "-q"],
+    ));
+    model
+}
+
 fn write_stories(path: &str, titles: &[&str]) {
-    let stories: Vec<Story> = titles
-        .iter()
-        .enumerate()
-        .map(|(i, t)| Story {
-            id: 100 + i as i64,
-            kind: "story".into(),
-            time: 1_700_000_000 + i as i64 * 60,
-            title: Some(t.to_string()),
-            ..Default::default()
-        })
+    let stories: Vec<Story> = (0..titles.len())
+        .map(|i| story(100 + i as i64, 1_700_000_000 + i as i64 * 60, Some(titles[i]), None))
         .collect();
-    write_parquet(
-        path,
-        &stories_to_batch(&stories).unwrap(),
-        &Provenance::new("test", vec![]),
-    )
-    .unwrap();
+    write_story_rows(path, &stories);
 }
 
 fn json(path: &str) -> Value {
@@ -130,11 +104,11 @@ fn json(path: &str) -> Value {
 
 #[test]
 fn gbdt_engine_train_score_gates_history() {
-    let d = Dir::new("gbdt");
+    let d = TempDir::new("gbdt");
     let train = synthetic_titles(120, 0);
     let test = synthetic_titles(40, 3);
     setup(&d, &[("train.parquet", &train), ("test.parquet", &test)]);
-    let (tr, te, model) = (d.p("train.parquet"), d.p("test.parquet"), d.p("model.bin"));
+    let (tr, te, model) = (d.path("train.parquet"), d.path("test.parquet"), d.path("model.bin"));
     let o = run(
         "train",
         &[
@@ -144,7 +118,7 @@ fn gbdt_engine_train_score_gates_history() {
             "--engine",
             "gbdt",
             "--vectorizer",
-            &d.p("vec.bin"),
+            &d.path("vec.bin"),
             "--lambda",
             "2",
         ],
@@ -155,7 +129,7 @@ fn gbdt_engine_train_score_gates_history() {
         "{}",
         stderr(&o)
     );
-    let card = json(&d.p("model.bin.json"));
+    let card = json(&d.path("model.bin.json"));
     assert_eq!(card["engine"], "gbdt");
     assert_eq!(card["rows"], 120);
     assert_eq!(card["params"]["n_estimators"], 20);
@@ -163,27 +137,30 @@ fn gbdt_engine_train_score_gates_history() {
     assert_eq!(card["model_fingerprint"], fingerprint(&std::fs::read(&model).unwrap()));
 
     // Round trip: scoring the saved model on its training features gives the card's numbers.
-    let m = d.p("m.json");
+    let m = d.path("m.json");
     ok(&run("score", &["--model", &model, &tr, "-o", &m]));
     let r = json(&m);
     assert_eq!(r["r2"], card["training"]["train"]["r2"]);
     assert_eq!(r["rmse"], card["training"]["train"]["rmse"]);
 
-    let (metrics, hist) = (d.p("metrics.json"), d.p("history.jsonl"));
-    let o = run(
-        "score",
-        &[
-            "--model",
-            &model,
-            &te,
-            "-o",
-            &metrics,
-            "--history",
-            &hist,
-            "--min-r2",
-            "0.5",
-        ],
-    );
+    let (metrics, hist) = (d.path("metrics.json"), d.path("history.jsonl"));
+    let gated = |min_r2: &str| {
+        run(
+            "score",
+            &[
+                "--model",
+                &model,
+                &te,
+                "-o",
+                &metrics,
+                "--history",
+                &hist,
+                "--min-r2",
+                min_r2,
+            ],
+        )
+    };
+    let o = gated("0.5");
     ok(&o);
     assert!(stderr(&o).contains("r2="), "summary on stderr");
     assert!(o.stdout.is_empty(), "stdout carries data only");
@@ -196,20 +173,7 @@ fn gbdt_engine_train_score_gates_history() {
     assert!(r["model"]["fingerprint"].as_str().unwrap().starts_with("sha256:"));
 
     // Gates: an impossible --min-r2 fails with exit 1 and still writes the report and history.
-    let o = run(
-        "score",
-        &[
-            "--model",
-            &model,
-            &te,
-            "-o",
-            &metrics,
-            "--history",
-            &hist,
-            "--min-r2",
-            "1.5",
-        ],
-    );
+    let o = gated("1.5");
     fails(&o, 1, "gate failed: r2");
     assert_eq!(json(&metrics)["gates"]["passed"], false);
     let lines = std::fs::read_to_string(&hist).unwrap();
@@ -222,10 +186,10 @@ fn gbdt_engine_train_score_gates_history() {
     // Against a champion: the same model does not beat itself; a weaker champion is beaten.
     let o = run("score", &["--model", &model, &te, "--against", &metrics]);
     fails(&o, 1, "does not beat the champion's r2");
-    std::fs::write(d.p("champ.json"), r#"{"r2": 0.1}"#).unwrap();
+    std::fs::write(d.path("champ.json"), r#"{"r2": 0.1}"#).unwrap();
     ok(&run(
         "score",
-        &["--model", &model, &te, "--against", &d.p("champ.json")],
+        &["--model", &model, &te, "--against", &d.path("champ.json")],
     ));
     // JSON on stdout with -o -.
     let o = run("score", &["--model", &model, &te, "-o", "-", "-q"]);
@@ -236,54 +200,29 @@ fn gbdt_engine_train_score_gates_history() {
 
 #[test]
 fn gbdt_engine_refuses_what_it_cannot_hold() {
-    let d = Dir::new("gbdt-mem");
+    let d = TempDir::new("gbdt-mem");
     let train = synthetic_titles(50, 0);
     setup(&d, &[("train.parquet", &train)]);
-    let o = run(
-        "train",
-        &[
-            &d.p("train.parquet"),
-            "-o",
-            &d.p("m.bin"),
-            "--engine",
-            "gbdt",
-            "--max-dense-bytes",
-            "1k",
-        ],
+    let (tr, m) = (d.path("train.parquet"), d.path("m.bin"));
+    let gbdt = |extra: &[&str]| {
+        run(
+            "train",
+            &[&[tr.as_str(), "-o", &m, "--engine", "gbdt"][..], extra].concat(),
+        )
+    };
+    fails(
+        &gbdt(&["--max-dense-bytes", "1k"]),
+        2,
+        "over the limit of 1.0 KiB (--max-dense-bytes)",
     );
-    fails(&o, 2, "over the limit of 1.0 KiB (--max-dense-bytes)");
-    assert!(!Path::new(&d.p("m.bin")).exists() && !Path::new(&d.p("m.bin.json")).exists());
-    let o = run(
-        "train",
-        &[
-            &d.p("train.parquet"),
-            "-o",
-            &d.p("m.bin"),
-            "--engine",
-            "gbdt",
-            "--subsample",
-            "0.5",
-        ],
-    );
-    fails(&o, 2, "unseeded");
-    let o = run(
-        "train",
-        &[
-            &d.p("train.parquet"),
-            "-o",
-            &d.p("m.bin"),
-            "--engine",
-            "gbdt",
-            "--objective",
-            "poisson",
-        ],
-    );
-    fails(&o, 2, "no Poisson");
+    assert!(!Path::new(&m).exists() && !Path::new(&d.path("m.bin.json")).exists());
+    fails(&gbdt(&["--subsample", "0.5"]), 2, "unseeded");
+    fails(&gbdt(&["--objective", "poisson"]), 2, "no Poisson");
 }
 
 #[test]
 fn xgboost_import_predicts_like_python() {
-    let d = Dir::new("xgb");
+    let d = TempDir::new("xgb");
     let root = env!("CARGO_MANIFEST_DIR");
     let fx = |f: &str| format!("{root}/tests/fixtures/xgboost/{f}");
     let cases: Value = serde_json::from_str(&std::fs::read_to_string(fx("cases.json")).unwrap()).unwrap();
@@ -293,31 +232,31 @@ fn xgboost_import_predicts_like_python() {
     let stories: Vec<Story> = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| Story {
-            id: 100 + i as i64,
-            kind: "story".into(),
-            time: 1_700_000_000,
-            title: Some(r["title"].as_str().unwrap().to_string()),
-            descendants: Some(r["target"].as_f64().unwrap() as i64),
-            ..Default::default()
+        .map(|(i, r)| {
+            let target = r["target"].as_f64().unwrap() as i64;
+            story(
+                100 + i as i64,
+                1_700_000_000,
+                Some(r["title"].as_str().unwrap()),
+                Some(target),
+            )
         })
         .collect();
-    let batch = stories_to_batch(&stories).unwrap();
-    write_parquet(&d.p("stories.parquet"), &batch, &Provenance::new("test", vec![])).unwrap();
+    write_story_rows(&d.path("stories.parquet"), &stories);
     let o = Command::new(env!("CARGO_BIN_EXE_vectorize"))
         .args([
             "fit",
-            &d.p("stories.parquet"),
+            &d.path("stories.parquet"),
             "--vectorizer",
-            &d.p("vec.bin"),
+            &d.path("vec.bin"),
             "-o",
-            &d.p("features.parquet"),
+            &d.path("features.parquet"),
         ])
         .output()
         .unwrap();
     ok(&o);
     let base = std::fs::read_to_string(fx("base_score")).unwrap();
-    let model = d.p("model.bin");
+    let model = d.path("model.bin");
     let o = run(
         "train",
         &[
@@ -326,21 +265,21 @@ fn xgboost_import_predicts_like_python() {
             "--base-score",
             base.trim(),
             "--vectorizer",
-            &d.p("vec.bin"),
+            &d.path("vec.bin"),
             "-o",
             &model,
         ],
     );
     ok(&o);
-    assert_eq!(json(&d.p("model.bin.json"))["engine"], "xgboost-import");
+    assert_eq!(json(&d.path("model.bin.json"))["engine"], "xgboost-import");
     let o = run(
         "predict",
         &[
             "--model",
             &model,
             "--vectorizer",
-            &d.p("vec.bin"),
-            &d.p("stories.parquet"),
+            &d.path("vec.bin"),
+            &d.path("stories.parquet"),
             "--format",
             "jsonl",
         ],
@@ -368,7 +307,7 @@ fn xgboost_import_predicts_like_python() {
             "--import-xgboost",
             &fx("dump.json"),
             "--vectorizer",
-            &d.p("vec.bin"),
+            &d.path("vec.bin"),
             "-o",
             &model,
         ],
@@ -382,7 +321,7 @@ fn xgboost_import_predicts_like_python() {
             "--base-score",
             "1",
             "--vectorizer",
-            &d.p("vec.bin"),
+            &d.path("vec.bin"),
             "-o",
             &model,
         ],
@@ -407,16 +346,10 @@ fn xgboost_import_predicts_like_python() {
 
 #[test]
 fn predict_formats_and_belonging() {
-    let d = Dir::new("predict");
-    let train = synthetic_titles(120, 0);
-    setup(&d, &[("train.parquet", &train)]);
-    let model = d.p("model.bin");
-    ok(&run(
-        "train",
-        &[&d.p("train.parquet"), "-o", &model, "--engine", "gbdt", "-q"],
-    ));
+    let d = TempDir::new("predict");
+    let model = gbdt_model(&d, 120);
     write_stories(
-        &d.p("latest.parquet"),
+        &d.path("latest.parquet"),
         &[
             "Ask HN: rust or python?",
             "A linux story",
@@ -424,10 +357,10 @@ fn predict_formats_and_belonging() {
             "show go",
         ],
     );
-    let (vec, stories) = (d.p("vec.bin"), d.p("latest.parquet"));
+    let (vec, stories) = (d.path("vec.bin"), d.path("latest.parquet"));
     let base = ["--model", &model, "--vectorizer", &vec, &stories];
 
-    let out = d.p("pred.parquet");
+    let out = d.path("pred.parquet");
     ok(&run("predict", &[&base[..], &["-o", &out]].concat()));
     let t = hn_shared::table::Table::read(&out, None).unwrap();
     assert_eq!(t.num_rows(), 4);
@@ -458,14 +391,14 @@ fn predict_formats_and_belonging() {
     // A vectorizer fitted elsewhere: refused, exit 2.
     let other: Vec<Option<&str>> = vec![Some("completely different words"), Some("here")];
     let (v2, _) = Vectorizer::fit(&other, Settings::default()).unwrap();
-    std::fs::write(d.p("other.bin"), v2.to_bytes().unwrap()).unwrap();
+    std::fs::write(d.path("other.bin"), v2.to_bytes().unwrap()).unwrap();
     let o = run(
         "predict",
         &[
             "--model",
             &model,
             "--vectorizer",
-            &d.p("other.bin"),
+            &d.path("other.bin"),
             &stories,
             "--format",
             "csv",
@@ -479,14 +412,8 @@ fn predict_formats_and_belonging() {
 
 #[test]
 fn bad_inputs_are_clear_errors() {
-    let d = Dir::new("bad");
-    let train = synthetic_titles(60, 0);
-    setup(&d, &[("train.parquet", &train)]);
-    let model = d.p("model.bin");
-    ok(&run(
-        "train",
-        &[&d.p("train.parquet"), "-o", &model, "--engine", "gbdt", "-q"],
-    ));
+    let d = TempDir::new("bad");
+    let model = gbdt_model(&d, 60);
 
     // Empty features.
     let empty = Features {
@@ -495,20 +422,20 @@ fn bad_inputs_are_clear_errors() {
         x: Csr::new(5),
         vectorizer: None,
     };
-    write_features(&d.p("empty.parquet"), &empty, Provenance::new("test", vec![])).unwrap();
+    write_features(&d.path("empty.parquet"), &empty, Provenance::new("test", vec![])).unwrap();
     fails(
-        &run("train", &[&d.p("empty.parquet"), "-o", &d.p("x.bin")]),
+        &run("train", &[&d.path("empty.parquet"), "-o", &d.path("x.bin")]),
         2,
         "no rows to train on",
     );
     fails(
-        &run("score", &["--model", &model, &d.p("empty.parquet")]),
+        &run("score", &["--model", &model, &d.path("empty.parquet")]),
         2,
         "no rows to score",
     );
-    std::fs::write(d.p("zero.parquet"), b"").unwrap();
+    std::fs::write(d.path("zero.parquet"), b"").unwrap();
     fails(
-        &run("train", &[&d.p("zero.parquet"), "-o", &d.p("x.bin")]),
+        &run("train", &[&d.path("zero.parquet"), "-o", &d.path("x.bin")]),
         2,
         "is empty",
     );
@@ -523,59 +450,62 @@ fn bad_inputs_are_clear_errors() {
         x,
         vectorizer: None,
     };
-    write_features(&d.p("nan.parquet"), &nan, Provenance::new("test", vec![])).unwrap();
+    write_features(&d.path("nan.parquet"), &nan, Provenance::new("test", vec![])).unwrap();
     fails(
-        &run("train", &[&d.p("nan.parquet"), "-o", &d.p("x.bin")]),
+        &run("train", &[&d.path("nan.parquet"), "-o", &d.path("x.bin")]),
         2,
         "target is NaN for id 8",
     );
     fails(
-        &run("train", &[&d.p("nan.parquet"), "-o", &d.p("x.bin"), "--engine", "gbdt"]),
+        &run(
+            "train",
+            &[&d.path("nan.parquet"), "-o", &d.path("x.bin"), "--engine", "gbdt"],
+        ),
         2,
         "NaN",
     );
 
     // Features from another vectorizer than the model's.
     let other = synthetic_titles(30, 5);
-    let d2 = Dir::new("bad-other");
+    let d2 = TempDir::new("bad-other");
     setup(&d2, &[("f.parquet", &other[..])]);
     fails(
-        &run("score", &["--model", &model, &d2.p("f.parquet")]),
+        &run("score", &["--model", &model, &d2.path("f.parquet")]),
         2,
         "do not belong together",
     );
 
     // Foreign, truncated and future-version artifacts.
-    let test = d.p("train.parquet");
+    let test = d.path("train.parquet");
     fails(
-        &run("score", &["--model", &d.p("vec.bin"), &test]),
+        &run("score", &["--model", &d.path("vec.bin"), &test]),
         2,
         "not a model file",
     );
     std::fs::write(
-        d.p("random.bin"),
+        d.path("random.bin"),
         (0..200u32).map(|i| (i * 37 % 251) as u8).collect::<Vec<_>>(),
     )
     .unwrap();
     fails(
-        &run("score", &["--model", &d.p("random.bin"), &test]),
+        &run("score", &["--model", &d.path("random.bin"), &test]),
         2,
         "not a model file",
     );
     fails(&run("score", &["--model", &test, &test]), 2, "not a model file");
     let bytes = std::fs::read(&model).unwrap();
-    std::fs::write(d.p("short.bin"), &bytes[..bytes.len() / 2]).unwrap();
-    fails(&run("score", &["--model", &d.p("short.bin"), &test]), 2, "truncated");
+    std::fs::write(d.path("short.bin"), &bytes[..bytes.len() / 2]).unwrap();
+    fails(&run("score", &["--model", &d.path("short.bin"), &test]), 2, "truncated");
     let mut v2 = bytes.clone();
     v2[16..20].copy_from_slice(&2u32.to_le_bytes());
-    std::fs::write(d.p("v2.bin"), &v2).unwrap();
+    std::fs::write(d.path("v2.bin"), &v2).unwrap();
     fails(
-        &run("score", &["--model", &d.p("v2.bin"), &test]),
+        &run("score", &["--model", &d.path("v2.bin"), &test]),
         2,
         "model format version 2 is not supported",
     );
     fails(
-        &run("score", &["--model", &d.p("missing.bin"), &test]),
+        &run("score", &["--model", &d.path("missing.bin"), &test]),
         2,
         "cannot open",
     );
@@ -588,16 +518,16 @@ fn bad_inputs_are_clear_errors() {
 
 #[test]
 fn native_engine_train_score_predict() {
-    let d = Dir::new("native");
+    let d = TempDir::new("native");
     let train = synthetic_titles(200, 0);
     let test = synthetic_titles(60, 3);
     setup(&d, &[("train.parquet", &train), ("test.parquet", &test)]);
-    let (tr, te, vec) = (d.p("train.parquet"), d.p("test.parquet"), d.p("vec.bin"));
-    let model = d.p("model.bin");
+    let (tr, te, vec) = (d.path("train.parquet"), d.path("test.parquet"), d.path("vec.bin"));
+    let model = d.path("model.bin");
     let o = run("train", &[&tr, "-o", &model, "--vectorizer", &vec, "--validation", &te]);
     ok(&o);
     assert!(stderr(&o).contains("200 rows"), "{}", stderr(&o));
-    let card = json(&d.p("model.bin.json"));
+    let card = json(&d.path("model.bin.json"));
     assert_eq!(card["engine"], "native");
     assert_eq!(card["params"]["tree_method"], "hist");
     assert_eq!(card["trees"], 20);
@@ -609,7 +539,7 @@ fn native_engine_train_score_predict() {
     assert!(card["provenance"]["inputs"].as_object().unwrap().contains_key(&tr));
 
     // Determinism: same inputs and seed, byte-identical model.
-    let again = d.p("again.bin");
+    let again = d.path("again.bin");
     ok(&run(
         "train",
         &[&tr, "-o", &again, "--vectorizer", &vec, "--validation", &te, "-q"],
@@ -617,7 +547,7 @@ fn native_engine_train_score_predict() {
     assert_eq!(std::fs::read(&model).unwrap(), std::fs::read(&again).unwrap());
 
     // Save/load round trip: the loaded model scores its training rows exactly as trained.
-    let m = d.p("m.json");
+    let m = d.path("m.json");
     ok(&run("score", &["--model", &model, &tr, "-o", &m, "-q"]));
     assert_eq!(json(&m)["r2"], card["training"]["train"]["r2"]);
     ok(&run(
@@ -649,23 +579,23 @@ fn native_engine_train_score_predict() {
             "0.8",
         ],
     ] {
-        let p = d.p("o.bin");
+        let p = d.path("o.bin");
         ok(&run(
             "train",
             &[&[&tr[..], "-o", &p, "--validation", &te, "-q"][..], extra].concat(),
         ));
-        let card = json(&d.p("o.bin.json"));
+        let card = json(&d.path("o.bin.json"));
         assert!(
             card["training"]["validation"]["r2"].as_f64().unwrap() > 0.8,
             "{extra:?}: {card}"
         );
         ok(&run("score", &["--model", &p, &te, "--must-beat-baseline", "-q"]));
     }
-    let card = json(&d.p("o.bin.json"));
+    let card = json(&d.path("o.bin.json"));
     assert!(card["trees"].as_u64().unwrap() < 200, "early stopping stopped: {card}");
 
     // Predictions through the model's own vectorizer.
-    write_stories(&d.p("latest.parquet"), &["rust ask python", "linux go", "show ai"]);
+    write_stories(&d.path("latest.parquet"), &["rust ask python", "linux go", "show ai"]);
     let o = run(
         "predict",
         &[
@@ -673,7 +603,7 @@ fn native_engine_train_score_predict() {
             &model,
             "--vectorizer",
             &vec,
-            &d.p("latest.parquet"),
+            &d.path("latest.parquet"),
             "--format",
             "jsonl",
         ],
@@ -687,20 +617,26 @@ fn native_engine_train_score_predict() {
     );
 
     // Bad parameters are refused by name.
-    fails(&run("train", &[&tr, "-o", &d.p("x.bin"), "--eta", "0"]), 2, "eta");
+    fails(&run("train", &[&tr, "-o", &d.path("x.bin"), "--eta", "0"]), 2, "eta");
     fails(
-        &run("train", &[&tr, "-o", &d.p("x.bin"), "--subsample", "1.5"]),
+        &run("train", &[&tr, "-o", &d.path("x.bin"), "--subsample", "1.5"]),
         2,
         "subsample",
     );
     // Negative targets cannot be Poisson.
     let neg: Vec<(String, f64)> = train.iter().map(|(t, y)| (t.clone(), y - 30.0)).collect();
-    let d2 = Dir::new("native-neg");
+    let d2 = TempDir::new("native-neg");
     setup(&d2, &[("neg.parquet", &neg[..])]);
     fails(
         &run(
             "train",
-            &[&d2.p("neg.parquet"), "-o", &d2.p("x.bin"), "--objective", "poisson"],
+            &[
+                &d2.path("neg.parquet"),
+                "-o",
+                &d2.path("x.bin"),
+                "--objective",
+                "poisson",
+            ],
         ),
         2,
         "negative",
@@ -710,11 +646,10 @@ fn native_engine_train_score_predict() {
 /// The Makefile's model assets through the real split and vectorize tools, then promote.
 #[test]
 fn makefile_model_assets_and_promote() {
-    use crate::stories_fixture::{stories, write_stories as write_all};
-    let d = Dir::new("make");
-    write_all(&d.p("stories.parquet"), &stories(300));
+    let d = TempDir::new("make");
+    write_story_rows(&d.path("stories.parquet"), &crate::stories_fixture::stories(300));
     write_stories(
-        &d.p("latest.parquet"),
+        &d.path("latest.parquet"),
         &["rust database", "ask hn: python or rust?", "linux café"],
     );
     let bin = Path::new(env!("CARGO_BIN_EXE_train"))
@@ -730,9 +665,9 @@ fn makefile_model_assets_and_promote() {
                 "-o",
                 &format!("{bin}/.built"),
                 "-o",
-                &d.p("stories.parquet"),
+                &d.path("stories.parquet"),
                 "-o",
-                &d.p("latest.parquet"),
+                &d.path("latest.parquet"),
             ])
             .arg(format!("DATA={}", d.0.display()))
             .arg(format!("BIN={bin}"))
@@ -741,9 +676,9 @@ fn makefile_model_assets_and_promote() {
             .output()
             .unwrap()
     };
-    let o = make(&d.p("predictions.parquet"));
+    let o = make(&d.path("predictions.parquet"));
     ok(&o);
-    let o = make(&d.p("metrics.json"));
+    let o = make(&d.path("metrics.json"));
     ok(&o);
     for f in [
         "model.bin",
@@ -752,12 +687,12 @@ fn makefile_model_assets_and_promote() {
         "metrics.history.jsonl",
         "predictions.parquet",
     ] {
-        assert!(Path::new(&d.p(f)).exists(), "{f}");
+        assert!(Path::new(&d.path(f)).exists(), "{f}");
     }
-    let t = hn_shared::table::Table::read(&d.p("predictions.parquet"), None).unwrap();
+    let t = hn_shared::table::Table::read(&d.path("predictions.parquet"), None).unwrap();
     assert_eq!(t.num_rows(), 3);
     // Up to date: nothing retrains.
-    let o = make(&d.p("metrics.json"));
+    let o = make(&d.path("metrics.json"));
     assert!(
         !String::from_utf8_lossy(&o.stdout).contains("train"),
         "{}",
@@ -769,8 +704,8 @@ fn makefile_model_assets_and_promote() {
     ok(&o);
     assert!(String::from_utf8_lossy(&o.stdout).contains("new champion"));
     assert_eq!(
-        std::fs::read(d.p("champion.bin")).unwrap(),
-        std::fs::read(d.p("model.bin")).unwrap()
+        std::fs::read(d.path("champion.bin")).unwrap(),
+        std::fs::read(d.path("model.bin")).unwrap()
     );
     let o = make("promote");
     ok(&o);
@@ -780,14 +715,14 @@ fn makefile_model_assets_and_promote() {
         stderr(&o)
     );
     // A weaker champion is replaced.
-    std::fs::write(d.p("champion.metrics.json"), r#"{"r2": -1000}"#).unwrap();
-    std::fs::write(d.p("champion.bin"), b"old").unwrap();
+    std::fs::write(d.path("champion.metrics.json"), r#"{"r2": -1000}"#).unwrap();
+    std::fs::write(d.path("champion.bin"), b"old").unwrap();
     ok(&make("promote"));
     assert_eq!(
-        std::fs::read(d.p("champion.bin")).unwrap(),
-        std::fs::read(d.p("model.bin")).unwrap()
+        std::fs::read(d.path("champion.bin")).unwrap(),
+        std::fs::read(d.path("model.bin")).unwrap()
     );
 
     ok(&make("clean"));
-    assert!(!Path::new(&d.p("model.bin")).exists() && Path::new(&d.p("champion.bin")).exists());
+    assert!(!Path::new(&d.path("model.bin")).exists() && Path::new(&d.path("champion.bin")).exists());
 }

@@ -595,10 +595,7 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
         let term = |i: u32| vec.as_ref().and_then(|v| v.body.term(i).map(str::to_string));
         let value = card(&model, &fingerprint, summary.as_ref(), &prov, &term, job.top_terms);
         let path = card_path(&job.output);
-        crate::io::write_atomically(&path, |o| {
-            serde_json::to_writer_pretty(&mut *o, &value).map_err(|e| Error::new(e.to_string()))?;
-            Ok(std::io::Write::write_all(o, b"\n")?)
-        })?;
+        crate::io::write_json(&path, &value)?;
         Some(path)
     };
     crate::io::write_atomically(&job.output, |o| Ok(std::io::Write::write_all(o, &bytes)?))?;

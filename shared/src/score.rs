@@ -80,10 +80,7 @@ pub fn run_score(job: &ScoreJob) -> Result<ScoreOutcome> {
         m.insert("provenance".into(), prov.to_json());
     }
     if let Some(out) = &job.output {
-        crate::io::write_atomically(out, |o| {
-            serde_json::to_writer_pretty(&mut *o, &report).map_err(|e| Error::new(e.to_string()))?;
-            Ok(o.write_all(b"\n")?)
-        })?;
+        crate::io::write_json(out, &report)?;
     }
     if let Some(h) = &job.history {
         append_history(h, &report)?;

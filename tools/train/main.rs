@@ -161,12 +161,15 @@ fn run(a: Args) -> hn_shared::Result<()> {
             .validation
             .map(|v| format!(", validation r2 {:.4} rmse {:.2}", v.r2, v.rmse))
             .unwrap_or_default();
+        let how = match out.model.source {
+            Source::XgboostImport => "imported".to_string(),
+            _ => format!("in {:.2}s", s.seconds),
+        };
         info!(
-            "{} rows x {} features, {} trees in {:.2}s: train r2 {:.4} rmse {:.2}{valid}",
+            "{} rows x {} features, {} trees {how}: train r2 {:.4} rmse {:.2}{valid}",
             out.model.training.as_ref().map_or(0, |t| t.rows),
             out.model.n_features,
             out.model.n_trees(),
-            s.seconds,
             s.train.r2,
             s.train.rmse
         );
