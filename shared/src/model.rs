@@ -179,7 +179,8 @@ impl Model {
 /// `sha256:0123456789ab` (12 hex digits) for messages.
 fn short(fp: &str) -> &str {
     let end = fp.find(':').map_or(0, |i| i + 1) + 12;
-    &fp[..end.min(fp.len())]
+    // A fingerprint from a file's metadata may be anything: cut only on a char boundary.
+    fp.get(..end).unwrap_or(fp)
 }
 
 /// How to train: the booster parameters, which engine, and the dense engine's memory limit.
@@ -682,5 +683,7 @@ mod tests {
         );
         assert!(m.check_vectorizer("m", "v", "sha256:v", 4).is_ok());
         assert_eq!(short("sha256:0123456789abcdef"), "sha256:0123456789ab");
+        assert_eq!(short("é"), "é");
+        assert_eq!(short("sha256:aéééééé"), "sha256:aéééééé", "no cut inside a character");
     }
 }
