@@ -23,7 +23,7 @@ SOURCE  ?= --api https://hacker-news.firebaseio.com/v0
 FETCH_ARGS ?= --latest 1000 --min-age 2d
 # The newest stories, to predict for: no --min-age (their comments are still coming).
 LATEST_ARGS ?= --latest 100
-TOOLS   := hn-fetch split vectorize
+TOOLS   := hn-fetch split vectorize train score predict
 # split: --test-size 0.2 --seed 42 by default; `--by time` tests on the newest stories (see README).
 SPLIT_ARGS ?=
 # vectorize fit: scikit-learn's TfidfVectorizer() by default; e.g. '--min-df 2 --ngram 1,2'.
@@ -81,9 +81,54 @@ clean-features:
 	rm -f $(DATA)/train.parquet $(DATA)/test.parquet $(DATA)/vectorizer.bin \
 	  $(DATA)/train_features.parquet $(DATA)/test_features.parquet $(DATA)/latest_features.parquet
 
+# ---- Model: train, score, predict (and promote the champion) ----
+# train: the guide's XGBRegressor(n_estimators=20, objective="reg:squarederror") by default;
+# e.g. TRAIN_ARGS='--objective poisson' or '--engine gbdt'.
+TRAIN_ARGS ?=
+# score: gates that fail `make` (exit 1) when the model is not good enough, e.g.
+# SCORE_ARGS='--must-beat-baseline --min-r2 0'.
+SCORE_ARGS ?=
+# predict: how many predictions `make demo` prints.
+SHOW_TOP ?= 15
+
+# The card (model.bin.json: parameters, training metrics, top terms) comes from the same run.
+$(DATA)/model.bin $(DATA)/model.bin.json &: $(DATA)/train_features.parquet $(DATA)/vectorizer.bin $(BIN)/train ## the model and its JSON card
+	$(BIN)/train $(DATA)/train_features.parquet --vectorizer $(DATA)/vectorizer.bin -o $(DATA)/model.bin $(TRAIN_ARGS)
+
+# Each scoring also appends a line to metrics.history.jsonl (kept by `make clean`: it is a log).
+$(DATA)/metrics.json: $(DATA)/model.bin $(DATA)/test_features.parquet $(BIN)/score ## the model's test metrics (r2 ...)
+	$(BIN)/score --model $(DATA)/model.bin $(DATA)/test_features.parquet -o $@ \
+	  --history $(DATA)/metrics.history.jsonl $(SCORE_ARGS)
+
+$(DATA)/predictions.parquet: $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/latest.parquet $(BIN)/predict ## predicted comments for the latest stories
+	$(BIN)/predict --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin $(DATA)/latest.parquet -o $@
+
+# Conditional retraining (the managing-ml guide): the new model replaces the champion only when
+# score's --against gate says its test r2 beats the champion's recorded r2 (exit 1 = keep the
+# champion). The first model becomes the champion. The champion keeps its vectorizer beside it.
+.PHONY: promote
+promote: $(DATA)/model.bin $(DATA)/metrics.json $(DATA)/test_features.parquet $(BIN)/score ## make model.bin the champion if it beats champion.bin
+	@rc=0; if [ -f $(DATA)/champion.metrics.json ]; then \
+	  $(BIN)/score -q --model $(DATA)/model.bin $(DATA)/test_features.parquet \
+	    --against $(DATA)/champion.metrics.json || rc=$$?; fi; \
+	if [ $$rc = 1 ]; then echo "promote: the champion stays"; exit 0; fi; \
+	if [ $$rc != 0 ]; then exit $$rc; fi; \
+	for pair in model.bin:champion.bin model.bin.json:champion.bin.json \
+	    vectorizer.bin:champion.vectorizer.bin metrics.json:champion.metrics.json; do \
+	  cp $(DATA)/$${pair%%:*} $(DATA)/.$${pair#*:}.tmp && mv $(DATA)/.$${pair#*:}.tmp $(DATA)/$${pair#*:}; \
+	done; echo "promote: model.bin is the new champion"
+
+all: $(DATA)/metrics.json $(DATA)/predictions.parquet
+clean: clean-model
+.PHONY: clean-model
+clean-model:
+	rm -f $(DATA)/model.bin $(DATA)/model.bin.json $(DATA)/metrics.json $(DATA)/predictions.parquet
+
 demo: ## run the pipeline offline on the bundled fixture dump, into demo/
 	$(MAKE) --no-print-directory DATA=demo SOURCE='--from fixtures/demo-items.jsonl' \
 		FETCH_ARGS='--latest 2000 --min-age 2d' LATEST_ARGS='--latest 100' all
+	@echo "Predicted comments for the newest stories (demo/predictions.parquet):"
+	@$(BIN)/predict -q --model demo/model.bin --vectorizer demo/vectorizer.bin demo/latest.parquet --format table --top $(SHOW_TOP)
 
 test: ## build and run every test (unit and end-to-end)
 	$(CARGO) test --release --locked --workspace

@@ -1,6 +1,7 @@
 //! End-to-end tests: each module drives the built binaries (CARGO_BIN_EXE_<name>).
 
 mod fetch;
+mod model;
 mod split;
 mod stories_fixture;
 mod vectorize;

@@ -236,6 +236,14 @@ pub fn write_atomically(path: &str, f: impl FnOnce(&mut Output) -> Result<()>) -
     out.commit()
 }
 
+/// Write a JSON document (pretty, with a final newline) atomically: reports and model cards.
+pub fn write_json(path: &str, value: &serde_json::Value) -> Result<()> {
+    write_atomically(path, |o| {
+        serde_json::to_writer_pretty(&mut *o, value).map_err(|e| Error::new(e.to_string()))?;
+        Ok(o.write_all(b"\n")?)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

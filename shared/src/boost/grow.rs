@@ -1,0 +1,482 @@
+//! Growing one tree level by level, XGBoost's depth-wise policy.
+//!
+//! Every row carries its gradient pair and the slot of the frontier node it sits in (or none:
+//! finished or not sampled). Finding the best split of every frontier node is one pass over the
+//! non-zeros of the sampled columns: each column is scanned in value order (then in reverse),
+//! each entry adds its row's gradients to its node's running sums, and where the value changes a
+//! candidate split is scored for that node. The rows a node's column does not list — the absent
+//! entries — are whatever the running sum is not: they go right in the ascending scan and left in
+//! the descending one, so both default directions are tried. Columns are scanned in parallel
+//! chunks, and chunk results are merged in column order with a strict total order (higher gain,
+//! then lower feature, then scan order), so the tree does not depend on the thread count.
+
+use super::Params;
+use super::exact::Columns;
+use super::tree::{Node, Tree};
+use rayon::prelude::*;
+
+/// No node / no feature.
+pub(super) const NONE: u32 = u32::MAX;
+/// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
+const MIN_LOSS_CHANGE: f64 = 1e-6;
+
+/// How a method places thresholds, given the scan keys of one column (values for exact,
+/// histogram bins for hist).
+pub(super) trait SplitPoints: Sync {
+    type Key: Copy + PartialEq + Default + Send;
+    /// The scan key of column entry `entry` (entries of a column ascend by key).
+    fn key(&self, entry: usize) -> Self::Key;
+    /// Whether column `f` needs the ascending (missing goes right) scan.
+    fn forward_needed(&self, _f: usize) -> bool {
+        true
+    }
+    /// Threshold between keys `lo < hi` found by the ascending scan.
+    fn forward(&self, f: usize, lo: Self::Key, hi: Self::Key) -> f32;
+    /// Threshold between keys `lo < hi` found by the descending scan.
+    fn backward(&self, f: usize, lo: Self::Key, hi: Self::Key) -> f32;
+    /// A threshold above key `hi`: every present row goes left.
+    fn above(&self, f: usize, hi: Self::Key) -> f32;
+    /// A threshold below key `lo`: every present row goes right.
+    fn below(&self, f: usize, lo: Self::Key) -> f32;
+}
+
+#[derive(Clone, Copy, Default, Debug, PartialEq)]
+pub(super) struct Stats {
+    pub g: f64,
+    pub h: f64,
+}
+
+/// The regularised scores of XGBoost's second-order objective.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Rules {
+    pub lambda: f64,
+    pub min_child_weight: f64,
+}
+
+impl Rules {
+    /// `G^2 / (H + lambda)`, 0 for a node lighter than min_child_weight.
+    #[inline]
+    pub fn gain(&self, g: f64, h: f64) -> f64 {
+        if h < self.min_child_weight || h <= 0.0 {
+            0.0
+        } else {
+            g * g / (h + self.lambda)
+        }
+    }
+
+    /// The optimal leaf weight `-G / (H + lambda)` (0 for a node lighter than min_child_weight).
+    pub fn weight(&self, s: Stats) -> f64 {
+        if s.h < self.min_child_weight || s.h <= 0.0 {
+            0.0
+        } else {
+            -s.g / (s.h + self.lambda)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Default)]
+struct Row {
+    g: f32,
+    h: f32,
+    slot: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Split {
+    gain: f64,
+    feature: u32,
+    threshold: f32,
+    default_left: bool,
+}
+
+impl Split {
+    const NONE: Split = Split {
+        gain: 0.0,
+        feature: NONE,
+        threshold: 0.0,
+        default_left: false,
+    };
+}
+
+#[derive(Clone, Copy, Default)]
+struct Acc<K> {
+    g: f64,
+    h: f64,
+    n: u32,
+    last: K,
+}
+
+/// What a level's scan needs about its frontier nodes, by slot.
+struct Frontier<'a> {
+    totals: &'a [Stats],
+    root_gain: &'a [f64],
+    rules: Rules,
+}
+
+impl Frontier<'_> {
+    /// Score the split of node `s` into `left` and the rest; keep it if it beats the best.
+    #[inline]
+    fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
+        let t = self.totals[s];
+        let (rg, rh) = (t.g - left.g, t.h - left.h);
+        if left.h >= self.rules.min_child_weight && rh >= self.rules.min_child_weight {
+            let loss = self.rules.gain(left.g, left.h) + self.rules.gain(rg, rh) - self.root_gain[s];
+            if loss > best.gain {
+                *best = make(loss);
+            }
+        }
+    }
+}
+
+/// Scan column `f` both ways, updating the best split of every frontier node it touches.
+#[allow(clippy::too_many_arguments)]
+fn scan_column<P: SplitPoints>(
+    f: usize,
+    cols: &Columns,
+    p: &P,
+    rows: &[Row],
+    fr: &Frontier,
+    acc: &mut [Acc<P::Key>],
+    touched: &mut Vec<u32>,
+    best: &mut [Split],
+) {
+    let range = cols.start[f]..cols.start[f + 1];
+    if range.is_empty() {
+        return;
+    }
+    let fid = f as u32;
+    let mcw = fr.rules.min_child_weight;
+    if p.forward_needed(f) {
+        // Ascending: the running sum is the left side, absent rows go right.
+        for i in range.clone() {
+            let r = rows[cols.rows[i] as usize];
+            if r.slot == NONE {
+                continue;
+            }
+            let s = r.slot as usize;
+            let k = p.key(i);
+            let a = &mut acc[s];
+            if a.n == 0 {
+                touched.push(r.slot);
+            } else if k != a.last && a.h >= mcw {
+                let last = a.last;
+                fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+                    gain,
+                    feature: fid,
+                    threshold: p.forward(f, last, k),
+                    default_left: false,
+                });
+            }
+            a.g += r.g as f64;
+            a.h += r.h as f64;
+            a.n += 1;
+            a.last = k;
+        }
+        for &s in touched.iter() {
+            let s = s as usize;
+            let a = acc[s];
+            fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+                gain,
+                feature: fid,
+                threshold: p.above(f, a.last),
+                default_left: false,
+            });
+            acc[s] = Acc::default();
+        }
+        touched.clear();
+    }
+    // Descending: the running sum is the right side, absent rows go left.
+    for i in range.rev() {
+        let r = rows[cols.rows[i] as usize];
+        if r.slot == NONE {
+            continue;
+        }
+        let s = r.slot as usize;
+        let k = p.key(i);
+        let a = &mut acc[s];
+        if a.n == 0 {
+            touched.push(r.slot);
+        } else if k != a.last && a.h >= mcw {
+            let t = fr.totals[s];
+            let last = a.last;
+            let left = Stats {
+                g: t.g - a.g,
+                h: t.h - a.h,
+            };
+            fr.consider(s, left, &mut best[s], |gain| Split {
+                gain,
+                feature: fid,
+                threshold: p.backward(f, k, last),
+                default_left: true,
+            });
+        }
+        a.g += r.g as f64;
+        a.h += r.h as f64;
+        a.n += 1;
+        a.last = k;
+    }
+    for &s in touched.iter() {
+        let s = s as usize;
+        let a = acc[s];
+        let t = fr.totals[s];
+        let left = Stats {
+            g: t.g - a.g,
+            h: t.h - a.h,
+        };
+        fr.consider(s, left, &mut best[s], |gain| Split {
+            gain,
+            feature: fid,
+            threshold: p.below(f, a.last),
+            default_left: true,
+        });
+        acc[s] = Acc::default();
+    }
+    touched.clear();
+}
+
+/// Chunks of `feats` with about equal non-zeros, a few per thread so uneven columns balance.
+fn chunks<'a>(cols: &Columns, feats: &'a [u32]) -> Vec<&'a [u32]> {
+    let nnz = |f: u32| cols.start[f as usize + 1] - cols.start[f as usize];
+    let total: usize = feats.iter().map(|&f| nnz(f)).sum();
+    let target = total / (rayon::current_num_threads() * 8) + 1;
+    let mut out = Vec::new();
+    let (mut from, mut sum) = (0, 0);
+    for (k, &f) in feats.iter().enumerate() {
+        sum += nnz(f);
+        if sum >= target {
+            out.push(&feats[from..=k]);
+            from = k + 1;
+            sum = 0;
+        }
+    }
+    if from < feats.len() {
+        out.push(&feats[from..]);
+    }
+    out
+}
+
+fn find_splits<P: SplitPoints>(cols: &Columns, p: &P, rows: &[Row], feats: &[u32], fr: &Frontier) -> Vec<Split> {
+    let n_slots = fr.totals.len();
+    let parts: Vec<Vec<Split>> = chunks(cols, feats)
+        .par_iter()
+        .map(|fs| {
+            let mut acc = vec![Acc::default(); n_slots];
+            let mut best = vec![Split::NONE; n_slots];
+            let mut touched = Vec::new();
+            for &f in fs.iter() {
+                scan_column(f as usize, cols, p, rows, fr, &mut acc, &mut touched, &mut best);
+            }
+            best
+        })
+        .collect();
+    // Merge in column order; strict `>` keeps the lower feature on ties, as XGBoost does.
+    let mut out = vec![Split::NONE; n_slots];
+    for part in parts {
+        for (o, b) in out.iter_mut().zip(part) {
+            if b.gain > o.gain {
+                *o = b;
+            }
+        }
+    }
+    out
+}
+
+/// Reusable per-row buffers for growing trees over one training matrix.
+pub(super) struct Grower {
+    rows: Vec<Row>,
+    node_of_row: Vec<u32>,
+}
+
+impl Grower {
+    pub fn new() -> Grower {
+        Grower {
+            rows: Vec::new(),
+            node_of_row: Vec::new(),
+        }
+    }
+
+    /// After [`Grower::grow`]: the leaf each sampled row landed in, [`NONE`] for the others.
+    pub fn leaf_of_row(&self) -> &[u32] {
+        &self.node_of_row
+    }
+
+    /// Grow one tree on gradient pairs `grads`, rows where `sampled` (all when `None`), columns
+    /// `feats` (ascending). With `top_down_gamma` (hist) a split must gain at least gamma when
+    /// made; otherwise (exact) splits gaining less than gamma are pruned bottom-up afterwards,
+    /// as XGBoost's `prune` updater does.
+    pub fn grow<P: SplitPoints>(
+        &mut self,
+        cols: &Columns,
+        p: &P,
+        grads: &[(f32, f32)],
+        sampled: Option<&[bool]>,
+        feats: &[u32],
+        params: &Params,
+        top_down_gamma: bool,
+    ) -> Tree {
+        let rules = Rules {
+            lambda: params.lambda,
+            min_child_weight: params.min_child_weight,
+        };
+        self.rows.clear();
+        self.node_of_row.clear();
+        let mut root = Stats::default();
+        for (r, &(g, h)) in grads.iter().enumerate() {
+            let active = sampled.is_none_or(|s| s[r]);
+            let slot = if active { 0 } else { NONE };
+            self.rows.push(Row { g, h, slot });
+            self.node_of_row.push(slot);
+            if active {
+                root.g += g as f64;
+                root.h += h as f64;
+            }
+        }
+        let mut nodes = vec![Node::leaf(0.0, 0.0)];
+        let mut stats = vec![root];
+        let mut parent = vec![0u32];
+        let mut frontier: Vec<u32> = vec![0];
+        for _depth in 0..params.max_depth {
+            let totals: Vec<Stats> = frontier.iter().map(|&n| stats[n as usize]).collect();
+            let root_gain: Vec<f64> = totals.iter().map(|t| rules.gain(t.g, t.h)).collect();
+            let fr = Frontier {
+                totals: &totals,
+                root_gain: &root_gain,
+                rules,
+            };
+            let best = find_splits(cols, p, &self.rows, feats, &fr);
+            let first_new = nodes.len() as u32;
+            // Left child of each slot's node (the right child is the next id), NONE if a leaf.
+            let mut children = vec![NONE; frontier.len()];
+            for (s, &nid) in frontier.iter().enumerate() {
+                let b = best[s];
+                if b.feature == NONE || b.gain <= MIN_LOSS_CHANGE || (top_down_gamma && b.gain < params.gamma) {
+                    continue;
+                }
+                let left = nodes.len() as u32;
+                let node = &mut nodes[nid as usize];
+                node.feature = b.feature;
+                node.threshold = b.threshold;
+                node.default_left = b.default_left;
+                node.left = left;
+                node.right = left + 1;
+                node.gain = b.gain;
+                for _ in 0..2 {
+                    nodes.push(Node::leaf(0.0, 0.0));
+                    stats.push(Stats::default());
+                    parent.push(nid);
+                }
+                children[s] = left;
+            }
+            if nodes.len() as u32 == first_new {
+                break;
+            }
+            // Every row of a split node first takes the default way; rows present in the split
+            // column are then sent by their value.
+            for (row, node) in self.rows.iter().zip(self.node_of_row.iter_mut()) {
+                if row.slot != NONE {
+                    let c = children[row.slot as usize];
+                    if c != NONE {
+                        *node = if best[row.slot as usize].default_left { c } else { c + 1 };
+                    }
+                }
+            }
+            let mut split_feats: Vec<u32> = (0..frontier.len())
+                .filter(|&s| children[s] != NONE)
+                .map(|s| best[s].feature)
+                .collect();
+            split_feats.sort_unstable();
+            split_feats.dedup();
+            for f in split_feats {
+                let f = f as usize;
+                for i in cols.start[f]..cols.start[f + 1] {
+                    let r = cols.rows[i] as usize;
+                    let s = self.rows[r].slot;
+                    if s == NONE {
+                        continue;
+                    }
+                    let (c, b) = (children[s as usize], best[s as usize]);
+                    if c != NONE && b.feature as usize == f {
+                        self.node_of_row[r] = if cols.values[i] < b.threshold { c } else { c + 1 };
+                    }
+                }
+            }
+            for (row, &node) in self.rows.iter_mut().zip(self.node_of_row.iter()) {
+                if row.slot == NONE {
+                    continue;
+                }
+                if children[row.slot as usize] == NONE {
+                    row.slot = NONE;
+                    continue;
+                }
+                row.slot = node - first_new;
+                let st = &mut stats[node as usize];
+                st.g += row.g as f64;
+                st.h += row.h as f64;
+            }
+            frontier = (first_new..nodes.len() as u32).collect();
+        }
+        for (node, st) in nodes.iter_mut().zip(&stats) {
+            node.value = params.eta * rules.weight(*st);
+            node.cover = st.h;
+        }
+        if !top_down_gamma && params.gamma > 0.0 {
+            prune(&mut nodes, 0, params.gamma);
+        }
+        let (tree, new_id) = compact(&nodes, &parent);
+        for n in self.node_of_row.iter_mut() {
+            if *n != NONE {
+                *n = new_id[*n as usize];
+            }
+        }
+        tree
+    }
+}
+
+/// Bottom-up: a split whose children are both leaves and whose gain is below gamma becomes a
+/// leaf (its value, the node's own weight, is already set).
+fn prune(nodes: &mut [Node], n: usize, gamma: f64) {
+    let node = nodes[n];
+    if node.is_leaf() {
+        return;
+    }
+    prune(nodes, node.left as usize, gamma);
+    prune(nodes, node.right as usize, gamma);
+    if nodes[node.left as usize].is_leaf() && nodes[node.right as usize].is_leaf() && node.gain < gamma {
+        nodes[n] = Node::leaf(node.value, node.cover);
+    }
+}
+
+/// Drop nodes cut off by pruning; renumber breadth-first. Returns the tree and, for every old
+/// node, its new id (a dropped node maps to its nearest kept ancestor, the leaf its rows reach).
+fn compact(nodes: &[Node], parent: &[u32]) -> (Tree, Vec<u32>) {
+    let mut new_id = vec![NONE; nodes.len()];
+    let mut order = vec![0usize];
+    let mut k = 0;
+    while k < order.len() {
+        let n = order[k];
+        new_id[n] = k as u32;
+        if !nodes[n].is_leaf() {
+            order.push(nodes[n].left as usize);
+            order.push(nodes[n].right as usize);
+        }
+        k += 1;
+    }
+    // Parents are created before their children, so one forward pass resolves every chain.
+    for n in 0..nodes.len() {
+        if new_id[n] == NONE {
+            new_id[n] = new_id[parent[n] as usize];
+        }
+    }
+    let kept = order
+        .iter()
+        .map(|&n| {
+            let mut node = nodes[n];
+            if !node.is_leaf() {
+                node.left = new_id[node.left as usize];
+                node.right = new_id[node.right as usize];
+            }
+            node
+        })
+        .collect();
+    (Tree { nodes: kept }, new_id)
+}

@@ -1,0 +1,418 @@
+//! A sparsity-aware gradient-boosted tree trainer with XGBoost's semantics.
+//!
+//! - Second-order boosting: each tree fits the gradients `g` and hessians `h` of the loss at the
+//!   current predictions; a leaf's weight is `-G / (H + lambda)` times `eta`; a split's gain is
+//!   `G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`, made only if it exceeds 1e-6,
+//!   each child holds at least `min_child_weight` of hessian, and (`gamma`, XGBoost's
+//!   min_split_loss) splits gaining less than gamma are pruned.
+//! - Sparse rows: an absent entry is "missing". Each split learns a default direction for its
+//!   missing rows by trying them on both sides (XGBoost's sparsity-aware split finding).
+//! - Split search touches only the non-zeros: columns are sorted once per training ([`exact`]),
+//!   and a tree level is one pass over them ([`grow`]). [`TreeMethod::Hist`] restricts the
+//!   thresholds to quantile cuts ([`hist`]) as XGBoost's `hist` does.
+//! - Deterministic: the same inputs, parameters and seed give the same trees on any number of
+//!   threads.
+//!
+//! Layout: [`objective`] (losses, links, intercept), [`tree`] (the model's trees and how a row
+//! walks them), [`exact`] (pre-sorted columns, midpoint thresholds), [`hist`] (quantile cuts),
+//! [`grow`] (level-wise growth), `rng` (seeded sampling).
+
+pub mod exact;
+pub mod grow;
+pub mod hist;
+pub mod objective;
+mod rng;
+pub mod tree;
+
+use crate::error::{Error, Result};
+use crate::sparse::Csr;
+use exact::{Columns, ExactPoints};
+use grow::{Grower, NONE, SplitPoints};
+use hist::HistPoints;
+use rayon::prelude::*;
+use rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+pub use tree::{Node, Tree};
+
+/// The loss the trees minimise. CLI names: `squared-error`, `poisson`, `squared-log1p`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Objective {
+    /// XGBoost's `reg:squarederror`.
+    SquaredError,
+    /// XGBoost's `count:poisson`: log link, predictions `exp(margin)`.
+    Poisson,
+    /// Squared error on `ln(1 + target)`, predictions mapped back with `exp(m) - 1`.
+    SquaredLog1p,
+}
+
+/// How split thresholds are searched.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TreeMethod {
+    /// Every midpoint between consecutive distinct values (XGBoost's `exact`).
+    Exact,
+    /// At most `max_bin` quantile bins per feature (XGBoost's `hist`, its default method).
+    Hist { max_bin: u32 },
+}
+
+impl TreeMethod {
+    /// XGBoost's default `max_bin`.
+    pub const DEFAULT_MAX_BIN: u32 = 256;
+}
+
+impl fmt::Display for TreeMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TreeMethod::Exact => f.write_str("exact"),
+            TreeMethod::Hist { .. } => f.write_str("hist"),
+        }
+    }
+}
+
+impl FromStr for TreeMethod {
+    type Err = Error;
+    /// `exact` or `hist` (with the default max_bin).
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "exact" => Ok(TreeMethod::Exact),
+            "hist" => Ok(TreeMethod::Hist {
+                max_bin: Self::DEFAULT_MAX_BIN,
+            }),
+            _ => Err(Error::new(format!(
+                "unknown tree method {s:?} (expected exact or hist)"
+            ))),
+        }
+    }
+}
+
+/// Training parameters. [`Params::default`] is the guide's
+/// `XGBRegressor(n_estimators=20, objective="reg:squarederror")` with XGBoost's defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Params {
+    pub objective: Objective,
+    /// Boosting rounds (trees).
+    pub n_estimators: usize,
+    /// Maximum depth of a tree (levels of splits).
+    pub max_depth: usize,
+    /// Learning rate: the factor on every leaf weight.
+    pub eta: f64,
+    /// L2 regularisation on leaf weights.
+    pub lambda: f64,
+    /// Minimum loss reduction of a split (XGBoost's min_split_loss).
+    pub gamma: f64,
+    /// Minimum hessian sum in each child of a split.
+    pub min_child_weight: f64,
+    /// Fraction of rows each tree sees, drawn per row with the seeded generator.
+    pub subsample: f64,
+    /// Fraction of features each tree may split on.
+    pub colsample_bytree: f64,
+    /// Seed of the row and column sampling.
+    pub seed: u64,
+    /// Worker threads; 0 = all cores. The model does not depend on it.
+    pub threads: usize,
+    /// The starting prediction in target space; `None` estimates it from the targets as
+    /// XGBoost >= 2 does (the mean target for every objective here).
+    pub base_score: Option<f64>,
+    /// Stop after this many rounds without a better validation RMSE and keep the best round's
+    /// trees (needs a validation set).
+    pub early_stopping_rounds: Option<usize>,
+    pub method: TreeMethod,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            objective: Objective::SquaredError,
+            n_estimators: 20,
+            max_depth: 6,
+            eta: 0.3,
+            lambda: 1.0,
+            gamma: 0.0,
+            min_child_weight: 1.0,
+            subsample: 1.0,
+            colsample_bytree: 1.0,
+            seed: 0,
+            threads: 0,
+            base_score: None,
+            early_stopping_rounds: None,
+            // XGBoost >= 2 trains with `hist` unless told otherwise.
+            method: TreeMethod::Hist {
+                max_bin: TreeMethod::DEFAULT_MAX_BIN,
+            },
+        }
+    }
+}
+
+impl Params {
+    /// Refuse parameters XGBoost would refuse or that make no sense, naming the parameter.
+    pub fn validate(&self) -> Result<()> {
+        let bad =
+            |name: &str, v: &dyn fmt::Display, want: &str| Err(Error::new(format!("{name} is {v}; it must be {want}")));
+        if self.n_estimators == 0 {
+            return bad("n_estimators", &self.n_estimators, "at least 1");
+        }
+        if self.max_depth == 0 || self.max_depth > 30 {
+            return bad("max_depth", &self.max_depth, "between 1 and 30");
+        }
+        if !(self.eta.is_finite() && self.eta > 0.0) {
+            return bad("eta", &self.eta, "a number above 0");
+        }
+        for (name, v) in [
+            ("lambda", self.lambda),
+            ("gamma", self.gamma),
+            ("min_child_weight", self.min_child_weight),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return bad(name, &v, "a number of at least 0");
+            }
+        }
+        for (name, v) in [
+            ("subsample", self.subsample),
+            ("colsample_bytree", self.colsample_bytree),
+        ] {
+            if !(v > 0.0 && v <= 1.0) {
+                return bad(name, &v, "in (0, 1]");
+            }
+        }
+        if let Some(b) = self.base_score {
+            self.objective.to_margin(b)?;
+        }
+        if self.early_stopping_rounds == Some(0) {
+            return bad("early_stopping_rounds", &0, "at least 1");
+        }
+        if let TreeMethod::Hist { max_bin } = self.method
+            && max_bin < 2
+        {
+            return bad("max_bin", &max_bin, "at least 2");
+        }
+        Ok(())
+    }
+}
+
+/// A trained model: the intercept and the trees, whose outputs add up in margin space.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Booster {
+    pub objective: Objective,
+    /// The intercept in margin space.
+    pub base_score: f64,
+    /// Number of features of the training matrix.
+    pub n_features: usize,
+    pub trees: Vec<Tree>,
+}
+
+impl Booster {
+    /// The margin (sum of intercept and trees) for one sparse row.
+    pub fn predict_margin(&self, indices: &[u32], values: &[f32]) -> f64 {
+        self.base_score + self.trees.iter().map(|t| t.predict_row(indices, values)).sum::<f64>()
+    }
+
+    /// The prediction for one sparse row, in target space (exp / expm1 applied).
+    pub fn predict_row(&self, indices: &[u32], values: &[f32]) -> f64 {
+        self.objective.to_target(self.predict_margin(indices, values))
+    }
+
+    /// Predictions for every row of `x`, in parallel.
+    pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        (0..x.n_rows())
+            .into_par_iter()
+            .map(|r| {
+                let (i, v) = x.row(r);
+                self.predict_row(i, v)
+            })
+            .collect()
+    }
+
+    /// Total split gain per feature over all trees, largest first (ties by feature index).
+    pub fn feature_gain(&self) -> Vec<(u32, f64)> {
+        let mut by_feature = std::collections::BTreeMap::new();
+        for n in self.trees.iter().flat_map(|t| &t.nodes).filter(|n| !n.is_leaf()) {
+            *by_feature.entry(n.feature).or_insert(0.0) += n.gain;
+        }
+        let mut out: Vec<(u32, f64)> = by_feature.into_iter().collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
+    }
+}
+
+/// What happened during training. Rounds are counted from 0.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct TrainReport {
+    /// Rounds trained (including those early stopping discarded).
+    pub rounds: usize,
+    /// With early stopping: the round with the lowest validation RMSE; the model keeps the
+    /// trees up to and including it.
+    pub best_round: Option<usize>,
+    /// RMSE in target space after each round, on the training rows.
+    pub train_rmse: Vec<f64>,
+    /// RMSE in target space after each round, on the validation rows (empty without them).
+    pub valid_rmse: Vec<f64>,
+}
+
+/// Train a booster on rows `x` with targets `y`; `valid` is scored after every round and drives
+/// early stopping. Errors (not panics) on bad params, empty input, length mismatch, non-finite
+/// targets or values, negative targets for Poisson / log1p.
+pub fn train(x: &Csr, y: &[f64], params: &Params, valid: Option<(&Csr, &[f64])>) -> Result<(Booster, TrainReport)> {
+    params.validate()?;
+    check_data(x, y, params.objective, "training")?;
+    if let Some((vx, vy)) = valid {
+        check_data(vx, vy, params.objective, "validation")?;
+    }
+    if params.early_stopping_rounds.is_some() && valid.is_none() {
+        return Err(Error::new("early stopping needs a validation set"));
+    }
+    if params.threads > 0 {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(params.threads)
+            .build()
+            .map_err(|e| Error::new(format!("starting {} threads: {e}", params.threads)))?;
+        pool.install(|| train_in_pool(x, y, params, valid))
+    } else {
+        train_in_pool(x, y, params, valid)
+    }
+}
+
+fn check_data(x: &Csr, y: &[f64], objective: Objective, what: &str) -> Result<()> {
+    if x.n_rows() == 0 {
+        return Err(Error::new(format!("the {what} set has no rows")));
+    }
+    if x.n_rows() != y.len() {
+        return Err(Error::new(format!(
+            "the {what} set has {} rows but {} targets",
+            x.n_rows(),
+            y.len()
+        )));
+    }
+    for (r, &t) in y.iter().enumerate() {
+        if let Err(why) = objective.check_target(t) {
+            return Err(Error::new(format!(
+                "{what} target {t} at row {r} {why} (the {objective} objective needs finite{} targets)",
+                if objective == Objective::SquaredError {
+                    ""
+                } else {
+                    ", non-negative"
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn train_in_pool(x: &Csr, y: &[f64], params: &Params, valid: Option<(&Csr, &[f64])>) -> Result<(Booster, TrainReport)> {
+    let cols = Columns::build(x)?;
+    match params.method {
+        TreeMethod::Exact => boost(x, y, params, valid, &cols, &ExactPoints { cols: &cols }, false),
+        TreeMethod::Hist { max_bin } => {
+            let points = HistPoints::build(&cols, max_bin);
+            boost(x, y, params, valid, &cols, &points, true)
+        }
+    }
+}
+
+fn rmse(objective: Objective, margin: &[f64], y: &[f64]) -> f64 {
+    let sse: f64 = margin
+        .iter()
+        .zip(y)
+        .map(|(&m, &t)| (objective.to_target(m) - t).powi(2))
+        .sum();
+    (sse / y.len() as f64).sqrt()
+}
+
+fn boost<P: SplitPoints>(
+    x: &Csr,
+    y: &[f64],
+    params: &Params,
+    valid: Option<(&Csr, &[f64])>,
+    cols: &Columns,
+    points: &P,
+    top_down_gamma: bool,
+) -> Result<(Booster, TrainReport)> {
+    let obj = params.objective;
+    let n = y.len();
+    let t: Vec<f64> = y.iter().map(|&v| obj.train_target(v)).collect();
+    let base = match params.base_score {
+        Some(b) => obj.to_margin(b)?,
+        None => obj.estimate_base_margin(&t)?,
+    };
+    let mut margin = vec![base; n];
+    let mut valid_margin = valid.map(|(vx, _)| vec![base; vx.n_rows()]);
+    let mut rng = Rng::new(params.seed);
+    let mut grower = Grower::new();
+    let mut grads = vec![(0f32, 0f32); n];
+    let mut sampled = vec![true; n];
+    let n_cols = cols.n_cols();
+    let all_feats: Vec<u32> = (0..n_cols as u32).collect();
+    let mut trees = Vec::with_capacity(params.n_estimators);
+    let mut report = TrainReport::default();
+    let mut best: Option<(usize, f64)> = None;
+    for round in 0..params.n_estimators {
+        grads.par_iter_mut().zip(&margin).zip(&t).for_each(|((gh, &m), &tt)| {
+            let (g, h) = obj.grad_hess(m, tt);
+            *gh = (g as f32, h as f32);
+        });
+        let rows_mask = if params.subsample < 1.0 {
+            for s in sampled.iter_mut() {
+                *s = rng.next_f64() < params.subsample;
+            }
+            Some(&sampled[..])
+        } else {
+            None
+        };
+        let col_sample;
+        let feats = if params.colsample_bytree < 1.0 {
+            let k = ((params.colsample_bytree * n_cols as f64) as usize).max(1);
+            col_sample = rng.sample_sorted(n_cols, k);
+            &col_sample[..]
+        } else {
+            &all_feats[..]
+        };
+        let tree = grower.grow(cols, points, &grads, rows_mask, feats, params, top_down_gamma);
+        let leaves = grower.leaf_of_row();
+        margin.par_iter_mut().enumerate().for_each(|(r, m)| {
+            *m += match leaves[r] {
+                NONE => {
+                    let (i, v) = x.row(r);
+                    tree.predict_row(i, v)
+                }
+                leaf => tree.nodes[leaf as usize].value,
+            };
+        });
+        report.train_rmse.push(rmse(obj, &margin, y));
+        if let (Some((vx, vy)), Some(vm)) = (valid, valid_margin.as_mut()) {
+            vm.par_iter_mut().enumerate().for_each(|(r, m)| {
+                let (i, v) = vx.row(r);
+                *m += tree.predict_row(i, v);
+            });
+            let score = rmse(obj, vm, vy);
+            report.valid_rmse.push(score);
+            if best.is_none_or(|(_, b)| score < b) {
+                best = Some((round, score));
+            }
+        }
+        trees.push(tree);
+        report.rounds = round + 1;
+        if let (Some(patience), Some((best_round, _))) = (params.early_stopping_rounds, best)
+            && round - best_round >= patience
+        {
+            break;
+        }
+    }
+    if params.early_stopping_rounds.is_some()
+        && let Some((best_round, _)) = best
+    {
+        report.best_round = Some(best_round);
+        trees.truncate(best_round + 1);
+    }
+    Ok((
+        Booster {
+            objective: obj,
+            base_score: base,
+            n_features: n_cols,
+            trees,
+        },
+        report,
+    ))
+}
+
+#[cfg(test)]
+mod tests;

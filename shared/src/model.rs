@@ -1,0 +1,689 @@
+//! The model artifact `train` writes and `score`/`predict` read, its JSON model card, and the
+//! training entry point that picks an engine.
+//!
+//! The artifact is an [`artifact`] file of kind `MODEL`, format version 1: the engine's trees
+//! (the native sparse booster, or a `gbdt` crate model trained here or imported from XGBoost),
+//! the parameters, the number of features, the fingerprint of the vectorizer the training
+//! features came from, and the training features' fingerprint, row count and target mean (the
+//! baseline `score` compares against). A model and features (or a vectorizer) whose vectorizer
+//! fingerprints or feature counts disagree are refused: they do not belong together.
+//!
+//! The model card is JSON beside the model, at `MODEL.json` (`model.bin` → `model.bin.json`).
+
+use crate::artifact::{self, Kind, Loaded};
+use crate::boost::{self, Booster, Objective, Params, TreeMethod};
+use crate::dense::{self, DenseModel, DenseParams, XgbObjective};
+use crate::error::{Error, Result};
+use crate::features::FeaturesFile;
+use crate::metrics::Fit;
+use crate::sparse::Csr;
+use crate::table::Provenance;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::time::Instant;
+
+/// The model artifact's header: tag, name for messages, format version.
+pub const KIND: Kind = Kind {
+    tag: "MODEL",
+    name: "model",
+    version: 1,
+};
+
+/// The engines behind a model.
+#[derive(Serialize, Deserialize)]
+pub enum Engine {
+    /// The sparse, sparsity-aware booster in [`crate::boost`] (default).
+    Native(Booster),
+    /// Trees the `gbdt` crate evaluates: trained with `--engine gbdt`, or imported from XGBoost.
+    Dense(DenseModel),
+}
+
+/// Where a model's trees came from, as the model card and messages name it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Source {
+    Native,
+    Gbdt,
+    XgboostImport,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Native => "native",
+            Source::Gbdt => "gbdt",
+            Source::XgboostImport => "xgboost-import",
+        }
+    }
+}
+
+/// The features a model was trained on, by fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingData {
+    pub name: String,
+    pub fingerprint: String,
+    pub rows: usize,
+    /// The mean target: the constant baseline `score` measures the model against.
+    pub target_mean: f64,
+}
+
+/// A model as stored in the artifact.
+#[derive(Serialize, Deserialize)]
+pub struct Model {
+    pub engine: Engine,
+    pub source: Source,
+    /// The parameters asked for (for an import: the objective; the rest are defaults).
+    pub params: Params,
+    pub n_features: usize,
+    /// Fingerprint of the vectorizer whose features the model reads, when known.
+    pub vectorizer: Option<String>,
+    pub training: Option<TrainingData>,
+}
+
+/// Parse a CLI objective name.
+pub fn parse_objective(s: &str) -> std::result::Result<Objective, String> {
+    match s {
+        "squared-error" | "reg:squarederror" => Ok(Objective::SquaredError),
+        "poisson" | "count:poisson" => Ok(Objective::Poisson),
+        "squared-log1p" => Ok(Objective::SquaredLog1p),
+        _ => Err(format!(
+            "unknown objective {s:?} (use squared-error, poisson or squared-log1p)"
+        )),
+    }
+}
+
+/// The CLI name of an objective.
+pub fn objective_name(o: Objective) -> &'static str {
+    match o {
+        Objective::SquaredError => "squared-error",
+        Objective::Poisson => "poisson",
+        Objective::SquaredLog1p => "squared-log1p",
+    }
+}
+
+impl Model {
+    /// Read a model artifact; a file of another kind or version, cut short or garbled, is a
+    /// one-line error naming it.
+    pub fn read(path: &str) -> Result<Loaded<Model>> {
+        artifact::read(path, KIND)
+    }
+
+    pub fn write(&self, path: &str) -> Result<()> {
+        artifact::write(path, KIND, self)
+    }
+
+    /// Predicted comment counts (target space) for every row.
+    pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        match &self.engine {
+            Engine::Native(b) => b.predict(x),
+            Engine::Dense(d) => d.predict(x),
+        }
+    }
+
+    pub fn n_trees(&self) -> usize {
+        match &self.engine {
+            Engine::Native(b) => b.trees.len(),
+            Engine::Dense(d) => d.n_trees,
+        }
+    }
+
+    /// Total split gain per feature, descending; empty when the engine does not record it.
+    pub fn feature_gain(&self) -> Vec<(u32, f64)> {
+        match &self.engine {
+            Engine::Native(b) => b.feature_gain(),
+            Engine::Dense(d) => d.gains.clone(),
+        }
+    }
+
+    /// Refuse features that were not made by this model's vectorizer.
+    pub fn check_features(&self, model_name: &str, f: &FeaturesFile) -> Result<()> {
+        self.check_belongs(
+            model_name,
+            &f.name,
+            f.features.vectorizer.as_deref(),
+            f.features.x.n_cols,
+        )
+    }
+
+    /// Refuse a vectorizer other than the one this model was trained with.
+    pub fn check_vectorizer(
+        &self,
+        model_name: &str,
+        vec_name: &str,
+        fingerprint: &str,
+        n_features: usize,
+    ) -> Result<()> {
+        self.check_belongs(model_name, vec_name, Some(fingerprint), n_features)
+    }
+
+    fn check_belongs(&self, model_name: &str, other: &str, vectorizer: Option<&str>, n_features: usize) -> Result<()> {
+        if let (Some(mine), Some(theirs)) = (self.vectorizer.as_deref(), vectorizer) {
+            if mine != theirs {
+                return Err(Error::new(format!(
+                    "{model_name} and {other} do not belong together: the model was trained on features of vectorizer \
+                     {}, {other} comes from vectorizer {}",
+                    short(mine),
+                    short(theirs)
+                )));
+            }
+        }
+        if n_features != self.n_features {
+            return Err(Error::new(format!(
+                "{model_name} and {other} do not belong together: the model reads {} features, {other} has {n_features}",
+                self.n_features
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// `sha256:0123456789ab` (12 hex digits) for messages.
+fn short(fp: &str) -> &str {
+    let end = fp.find(':').map_or(0, |i| i + 1) + 12;
+    // A fingerprint from a file's metadata may be anything: cut only on a char boundary.
+    fp.get(..end).unwrap_or(fp)
+}
+
+/// How to train: the booster parameters, which engine, and the dense engine's memory limit.
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub params: Params,
+    pub engine: Source,
+    pub max_dense_bytes: u64,
+}
+
+/// What training measured, for the model card and the summary line.
+#[derive(Debug, Clone)]
+pub struct TrainSummary {
+    pub seconds: f64,
+    pub rounds: usize,
+    pub best_round: Option<usize>,
+    pub train: Fit,
+    pub validation: Option<Fit>,
+    pub train_rmse: Vec<f64>,
+    pub valid_rmse: Vec<f64>,
+    /// Options the engine could not honour, said once in the card and on stderr.
+    pub notes: Vec<String>,
+}
+
+/// Record the features an imported model is checked against, and how it fits them.
+pub fn attach_training(
+    model: &mut Model,
+    model_name: &str,
+    f: &FeaturesFile,
+    valid: Option<&FeaturesFile>,
+) -> Result<TrainSummary> {
+    model.check_features(model_name, f)?;
+    if model.vectorizer.is_none() {
+        model.vectorizer = f.features.vectorizer.clone();
+    }
+    model.training = Some(training_data(f));
+    let validation = match valid {
+        Some(v) => {
+            model.check_features(model_name, v)?;
+            Some(Fit::of(&v.features.target, &model.predict(&v.features.x)))
+        }
+        None => None,
+    };
+    Ok(TrainSummary {
+        seconds: 0.0,
+        rounds: model.n_trees(),
+        best_round: None,
+        train: Fit::of(&f.features.target, &model.predict(&f.features.x)),
+        validation,
+        train_rmse: Vec::new(),
+        valid_rmse: Vec::new(),
+        notes: Vec::new(),
+    })
+}
+
+fn training_data(f: &FeaturesFile) -> TrainingData {
+    let y = &f.features.target;
+    TrainingData {
+        name: f.name.clone(),
+        fingerprint: f.fingerprint.clone(),
+        rows: y.len(),
+        target_mean: y.iter().sum::<f64>() / y.len().max(1) as f64,
+    }
+}
+
+/// Train on `train` (and watch `valid`, with early stopping for the native engine).
+pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOptions) -> Result<(Model, TrainSummary)> {
+    let (x, y) = (&train.features.x, &train.features.target);
+    if y.is_empty() {
+        return Err(Error::new(format!("{}: no rows to train on", train.name)));
+    }
+    if let Some(v) = valid {
+        if v.features.target.is_empty() {
+            return Err(Error::new(format!("{}: no rows to validate on", v.name)));
+        }
+        let (a, b) = (&train.features.vectorizer, &v.features.vectorizer);
+        if a.is_some() && b.is_some() && a != b || v.features.x.n_cols != x.n_cols {
+            return Err(Error::new(format!(
+                "{} and {} do not belong together: they come from different vectorizers",
+                train.name, v.name
+            )));
+        }
+    }
+    let started = Instant::now();
+    let mut notes = Vec::new();
+    let (engine, report) = match opts.engine {
+        Source::Native => {
+            opts.params.validate()?;
+            let valid = valid.map(|v| (&v.features.x, v.features.target.as_slice()));
+            let (booster, report) = boost::train(x, y, &opts.params, valid)?;
+            (Engine::Native(booster), Some(report))
+        }
+        Source::Gbdt => {
+            let dp = dense_params(&opts.params, opts.max_dense_bytes, &mut notes)?;
+            (Engine::Dense(dense::train(x, y, &dp)?), None)
+        }
+        Source::XgboostImport => return Err(Error::new("an XGBoost model is imported, not trained")),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let model = Model {
+        engine,
+        source: opts.engine,
+        params: opts.params.clone(),
+        n_features: x.n_cols,
+        vectorizer: train.features.vectorizer.clone(),
+        training: Some(training_data(train)),
+    };
+    let train_fit = Fit::of(y, &model.predict(x));
+    let validation = valid.map(|v| Fit::of(&v.features.target, &model.predict(&v.features.x)));
+    let report = report.unwrap_or_default();
+    let summary = TrainSummary {
+        seconds,
+        rounds: if report.rounds > 0 {
+            report.rounds
+        } else {
+            model.n_trees()
+        },
+        best_round: report.best_round,
+        train: train_fit,
+        validation,
+        train_rmse: report.train_rmse,
+        valid_rmse: report.valid_rmse,
+        notes,
+    };
+    Ok((model, summary))
+}
+
+/// Map the booster parameters onto the `gbdt` crate. It has no lambda, gamma, Poisson,
+/// histograms, threads or early stopping, counts min_child_weight in rows, and samples with an
+/// unseeded RNG: what it cannot do is noted (or refused when it would break determinism).
+fn dense_params(p: &Params, max_dense_bytes: u64, notes: &mut Vec<String>) -> Result<DenseParams> {
+    if p.objective == Objective::Poisson {
+        return Err(Error::new(
+            "--engine gbdt has no Poisson objective; use --engine native or --objective squared-error/squared-log1p",
+        ));
+    }
+    if p.subsample < 1.0 || p.colsample_bytree < 1.0 {
+        return Err(Error::new(
+            "--engine gbdt cannot take --subsample or --colsample-bytree below 1: the gbdt crate samples with an \
+             unseeded random generator, so its models would not be reproducible",
+        ));
+    }
+    let d = Params::default();
+    let mut ignored = Vec::new();
+    if p.lambda != d.lambda {
+        ignored.push("--lambda");
+    }
+    if p.gamma != d.gamma {
+        ignored.push("--gamma");
+    }
+    if p.method != d.method {
+        ignored.push("--tree-method/--max-bin");
+    }
+    if p.early_stopping_rounds.is_some() {
+        ignored.push("--early-stopping-rounds");
+    }
+    if !ignored.is_empty() {
+        notes.push(format!("the gbdt engine ignores {}", ignored.join(", ")));
+    }
+    Ok(DenseParams {
+        n_estimators: p.n_estimators,
+        max_depth: p.max_depth,
+        eta: p.eta,
+        min_child_weight: p.min_child_weight,
+        base_score: p.base_score.map(|b| {
+            if p.objective == Objective::SquaredLog1p {
+                b.max(0.0).ln_1p()
+            } else {
+                b
+            }
+        }),
+        log1p: p.objective == Objective::SquaredLog1p,
+        max_dense_bytes,
+    })
+}
+
+/// Turn an XGBoost JSON dump into a model (see [`dense::import_xgboost`]). `n_features` and
+/// `vectorizer` say which features it reads: those of the vectorizer used in Python.
+pub fn import_xgboost(
+    dump_name: &str,
+    text: &str,
+    base_score: f64,
+    objective: Objective,
+    absent_is_missing: bool,
+    n_features: usize,
+    vectorizer: Option<String>,
+) -> Result<Model> {
+    let xgb_objective = match objective {
+        Objective::SquaredError => XgbObjective::SquaredError,
+        Objective::Poisson => XgbObjective::Poisson,
+        Objective::SquaredLog1p => XgbObjective::SquaredLog1p,
+    };
+    let (dense, summary) =
+        dense::import_xgboost(text, base_score, xgb_objective, absent_is_missing).map_err(|e| e.context(dump_name))?;
+    if let Some(m) = summary.max_feature {
+        if m as usize >= n_features {
+            return Err(Error::new(format!(
+                "{dump_name} splits on feature {m} but the vectorizer has only {n_features} features: \
+                 it was trained on another vectorizer's features"
+            )));
+        }
+    }
+    Ok(Model {
+        engine: Engine::Dense(dense),
+        source: Source::XgboostImport,
+        params: Params {
+            objective,
+            base_score: Some(base_score),
+            n_estimators: summary.trees,
+            ..Params::default()
+        },
+        n_features,
+        vectorizer,
+        training: None,
+    })
+}
+
+/// Where the model card of `model_path` goes: beside it, `.json` appended.
+pub fn card_path(model_path: &str) -> String {
+    format!("{model_path}.json")
+}
+
+/// The parameters as JSON, with CLI names.
+fn params_json(p: &Params) -> Value {
+    let (method, max_bin) = match p.method {
+        TreeMethod::Exact => ("exact", None),
+        TreeMethod::Hist { max_bin } => ("hist", Some(max_bin)),
+    };
+    json!({
+        "objective": objective_name(p.objective),
+        "n_estimators": p.n_estimators,
+        "max_depth": p.max_depth,
+        "eta": p.eta,
+        "lambda": p.lambda,
+        "gamma": p.gamma,
+        "min_child_weight": p.min_child_weight,
+        "subsample": p.subsample,
+        "colsample_bytree": p.colsample_bytree,
+        "seed": p.seed,
+        "threads": p.threads,
+        "base_score": p.base_score,
+        "early_stopping_rounds": p.early_stopping_rounds,
+        "tree_method": method,
+        "max_bin": max_bin,
+    })
+}
+
+/// The model card: what a person (or a notebook) wants to know about a model without loading it.
+/// `term` maps a feature index to its word, when the vectorizer is at hand.
+pub fn card(
+    model: &Model,
+    model_fingerprint: &str,
+    summary: Option<&TrainSummary>,
+    prov: &Provenance,
+    term: &dyn Fn(u32) -> Option<String>,
+    top: usize,
+) -> Value {
+    let (base_score_margin, absent) = match &model.engine {
+        Engine::Native(b) => (Some(b.base_score), "missing"),
+        Engine::Dense(d) => (None, if d.absent_is_missing { "missing" } else { "zero" }),
+    };
+    let importance: Vec<Value> = model
+        .feature_gain()
+        .into_iter()
+        .take(top)
+        .map(|(i, g)| json!({"feature": i, "term": term(i), "gain": g}))
+        .collect();
+    let training = summary.map(|s| {
+        json!({
+            "seconds": s.seconds,
+            "rounds": s.rounds,
+            "best_round": s.best_round,
+            "train": s.train,
+            "validation": s.validation,
+            "train_rmse_by_round": s.train_rmse,
+            "validation_rmse_by_round": s.valid_rmse,
+            "notes": s.notes,
+        })
+    });
+    json!({
+        "format": format!("hn model artifact, version {}", KIND.version),
+        "model_fingerprint": model_fingerprint,
+        "engine": model.source.name(),
+        "params": params_json(&model.params),
+        "base_score_margin": base_score_margin,
+        "absent_features_read_as": absent,
+        "trees": model.n_trees(),
+        "features": model.n_features,
+        "rows": model.training.as_ref().map(|t| t.rows),
+        "target_mean": model.training.as_ref().map(|t| t.target_mean),
+        "vectorizer": model.vectorizer,
+        "training_features": model.training.as_ref().map(|t| &t.fingerprint),
+        "training": training,
+        "feature_importance": if importance.is_empty() { Value::Null } else { Value::Array(importance) },
+        "provenance": prov.to_json(),
+    })
+}
+
+/// An XGBoost dump to import instead of training (`train --import-xgboost`).
+#[derive(Debug, Clone)]
+pub struct ImportSpec {
+    pub dump: String,
+    /// XGBoost's `base_score`, in target space, as its saved config reports it.
+    pub base_score: f64,
+    /// Trained on a sparse matrix (absent terms are missing), not a dense one (absent = 0.0).
+    pub absent_is_missing: bool,
+}
+
+/// Everything `train` was asked to do.
+#[derive(Debug, Clone)]
+pub struct TrainJob {
+    pub train: Option<String>,
+    pub output: String,
+    pub validation: Option<String>,
+    pub vectorizer: Option<String>,
+    pub options: TrainOptions,
+    pub import: Option<ImportSpec>,
+    /// Feature count for an import given neither a vectorizer nor features.
+    pub n_features: Option<usize>,
+    /// How many top features by gain the card lists.
+    pub top_terms: usize,
+    pub args: Vec<String>,
+}
+
+/// What `train` reports when done.
+pub struct TrainOutcome {
+    pub model: Model,
+    pub fingerprint: String,
+    pub summary: Option<TrainSummary>,
+    pub card: Option<String>,
+}
+
+/// Train (or import), then write the card and the model, both atomically; the card first, so
+/// that a model file on disk always has its card.
+pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
+    use crate::features::read_features;
+    use crate::tfidf::Vectorizer;
+    let vec = job.vectorizer.as_deref().map(Vectorizer::read).transpose()?;
+    let train = job.train.as_deref().map(read_features).transpose()?;
+    let valid = job.validation.as_deref().map(read_features).transpose()?;
+    if let (Some(v), Some(t)) = (&vec, &train) {
+        let fp = t.features.vectorizer.as_deref().unwrap_or(&v.fingerprint);
+        if fp != v.fingerprint || t.features.x.n_cols != v.body.n_features() {
+            return Err(Error::new(format!(
+                "{} and {} do not belong together: the features were made by another vectorizer",
+                t.name, v.name
+            )));
+        }
+    }
+    let vec_fp = vec.as_ref().map(|v| v.fingerprint.clone());
+    let (mut model, summary) = match &job.import {
+        Some(spec) => {
+            let input = crate::io::Input::read(&spec.dump)?;
+            let text = std::str::from_utf8(&input.bytes)
+                .map_err(|_| Error::new(format!("{}: not an XGBoost JSON dump (not UTF-8 text)", input.name)))?;
+            let n_features = vec
+                .as_ref()
+                .map(|v| v.body.n_features())
+                .or(train.as_ref().map(|t| t.features.x.n_cols))
+                .or(job.n_features)
+                .ok_or_else(|| {
+                    Error::new(
+                        "--import-xgboost needs to know the features: give --vectorizer VEC (the one used in Python)",
+                    )
+                })?;
+            let vectorizer = vec_fp
+                .clone()
+                .or(train.as_ref().and_then(|t| t.features.vectorizer.clone()));
+            let mut model = import_xgboost(
+                &input.name,
+                text,
+                spec.base_score,
+                job.options.params.objective,
+                spec.absent_is_missing,
+                n_features,
+                vectorizer,
+            )?;
+            let summary = match &train {
+                Some(t) => Some(attach_training(&mut model, &input.name, t, valid.as_ref())?),
+                None => None,
+            };
+            (model, summary)
+        }
+        None => {
+            let t = train
+                .as_ref()
+                .ok_or_else(|| Error::new("TRAIN_FEATURES is required (unless --import-xgboost)"))?;
+            let (mut model, summary) = self::train(t, valid.as_ref(), &job.options)?;
+            if model.vectorizer.is_none() {
+                model.vectorizer = vec_fp.clone();
+            }
+            (model, Some(summary))
+        }
+    };
+    if job.import.is_some() && model.vectorizer.is_none() {
+        model.vectorizer = vec_fp;
+    }
+    let bytes = artifact::to_bytes(KIND, &model)?;
+    let fingerprint = crate::io::fingerprint(&bytes);
+    let mut prov = Provenance::new("train", job.args.iter().cloned());
+    for f in [&train, &valid].into_iter().flatten() {
+        prov = prov.input(&f.name, &f.fingerprint);
+    }
+    if let Some(v) = &vec {
+        prov = prov.input(&v.name, &v.fingerprint);
+    }
+    if let Some(spec) = &job.import {
+        prov = prov.input(&spec.dump, &crate::io::Input::read(&spec.dump)?.fingerprint());
+    }
+    let card_file = if crate::io::is_stdio(&job.output) {
+        None
+    } else {
+        let term = |i: u32| vec.as_ref().and_then(|v| v.body.term(i).map(str::to_string));
+        let value = card(&model, &fingerprint, summary.as_ref(), &prov, &term, job.top_terms);
+        let path = card_path(&job.output);
+        crate::io::write_json(&path, &value)?;
+        Some(path)
+    };
+    crate::io::write_atomically(&job.output, |o| Ok(std::io::Write::write_all(o, &bytes)?))?;
+    Ok(TrainOutcome {
+        model,
+        fingerprint,
+        summary,
+        card: card_file,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::Features;
+
+    fn features(n: usize) -> FeaturesFile {
+        let mut x = Csr::new(4);
+        let mut y = Vec::new();
+        for i in 0..n {
+            // Feature 2 present adds 30; feature 0's value scales 10.
+            let v0 = (i % 5) as f32 / 5.0;
+            if i % 3 == 0 {
+                x.push_row(&[0, 2], &[v0, 1.0]);
+                y.push(30.0 + 10.0 * v0 as f64);
+            } else {
+                x.push_row(&[0], &[v0]);
+                y.push(10.0 * v0 as f64);
+            }
+        }
+        FeaturesFile {
+            name: "f.parquet".into(),
+            fingerprint: "sha256:f".into(),
+            features: Features {
+                ids: (0..n as i64).collect(),
+                target: y,
+                x,
+                vectorizer: Some("sha256:v".into()),
+            },
+        }
+    }
+
+    #[test]
+    fn save_load_round_trip_predicts_identically() {
+        let f = features(90);
+        for engine in [Source::Native, Source::Gbdt] {
+            let opts = TrainOptions {
+                params: Params::default(),
+                engine,
+                max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+            };
+            let (m, s) = train(&f, None, &opts).unwrap();
+            assert!(s.train.r2 > 0.99, "{engine:?}: {:?}", s.train);
+            let bytes = artifact::to_bytes(KIND, &m).unwrap();
+            let back: Model = artifact::from_bytes(&bytes, KIND).unwrap();
+            assert_eq!(back.predict(&f.features.x), m.predict(&f.features.x));
+            assert_eq!(back.vectorizer.as_deref(), Some("sha256:v"));
+            assert_eq!(back.training.as_ref().unwrap().rows, 90);
+            assert_eq!(artifact::to_bytes(KIND, &back).unwrap(), bytes);
+        }
+    }
+
+    #[test]
+    fn belonging() {
+        let f = features(30);
+        let opts = TrainOptions {
+            params: Params::default(),
+            engine: Source::Native,
+            max_dense_bytes: 0,
+        };
+        let (m, _) = train(&f, None, &opts).unwrap();
+        m.check_features("m", &f).unwrap();
+        let mut other = features(30);
+        other.features.vectorizer = Some("sha256:other".into());
+        let e = m.check_features("m", &other).unwrap_err();
+        assert!(e.to_string().contains("do not belong together"), "{e}");
+        let mut wider = features(30);
+        wider.features.x.n_cols = 5;
+        assert!(
+            m.check_features("m", &wider)
+                .unwrap_err()
+                .to_string()
+                .contains("reads 4 features")
+        );
+        assert!(m.check_vectorizer("m", "v", "sha256:v", 4).is_ok());
+        assert_eq!(short("sha256:0123456789abcdef"), "sha256:0123456789ab");
+        assert_eq!(short("é"), "é");
+        assert_eq!(short("sha256:aéééééé"), "sha256:aéééééé", "no cut inside a character");
+    }
+}
