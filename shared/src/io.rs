@@ -119,6 +119,7 @@ impl Output {
             });
         }
         let target = PathBuf::from(path);
+        remove_stale_temps(&target);
         let tmp = temp_path_for(&target);
         let file = File::create(&tmp).with_context(|| format!("cannot create {path}"))?;
         Ok(Output {
@@ -198,6 +199,38 @@ pub fn temp_path_for(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "out".into());
     target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Remove temp files of earlier runs for this target whose process is gone (a run killed with
+/// kill -9 cannot clean up after itself). A temp file of a live process is left alone: that run
+/// may still be writing. Where /proc is missing, liveness is unknown and nothing is removed.
+fn remove_stale_temps(target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let dir = match target.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let prefix = format!(".{name}.tmp-");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
+            continue;
+        };
+        if pid
+            .parse::<u32>()
+            .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Refuse output paths that name the same file twice (their temp files would collide, and one
@@ -291,6 +324,25 @@ mod tests {
         assert!(!a.exists(), "first output left behind as if fresh");
         assert!(distinct_outputs(&["x", "y", "x"]).is_err());
         assert!(distinct_outputs(&["x", "-"]).is_ok());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn stale_temp_files_of_dead_runs_are_removed() {
+        let dir = std::env::temp_dir().join(format!("hn-io-stale-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let target = dir.join("out.parquet");
+        // No process has pid u32::MAX - 1; ours is alive.
+        let dead = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 1));
+        let live = dir.join(format!(".out.parquet.tmp-{}", std::process::id()));
+        let other = dir.join(format!(".other.parquet.tmp-{}", u32::MAX - 1));
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        remove_stale_temps(&target);
+        assert!(!dead.exists(), "a dead run's temp file stays behind");
+        assert!(live.exists(), "a live run's temp file was removed");
+        assert!(other.exists(), "another target's temp file was removed");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
