@@ -25,6 +25,42 @@ pub const KIND: Kind = Kind {
     version: 1,
 };
 
+/// A fast hasher for short terms (FxHash's multiply-rotate): term maps are private, so there
+/// is no adversary to defend against with SipHash, and hashing is a large share of fitting.
+#[derive(Default, Clone, Copy)]
+struct TermHasher(u64);
+
+impl std::hash::Hasher for TermHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl TermHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type TermMap<K> = HashMap<K, u32, std::hash::BuildHasherDefault<TermHasher>>;
+
 /// Documents per parallel work item: big enough to amortise a chunk's own vocabulary, small
 /// enough to spread over every core.
 const CHUNK: usize = 2048;
@@ -171,7 +207,7 @@ pub struct Vectorizer {
 #[derive(Debug)]
 struct Ready {
     analyzer: Analyzer,
-    index: HashMap<Box<str>, u32>,
+    index: TermMap<Box<str>>,
 }
 
 impl PartialEq for Vectorizer {
@@ -190,13 +226,17 @@ impl Vectorizer {
         }
         let analyzer = settings.analyzer()?;
         let n = texts.len();
+        // Few big chunks: each chunk's vocabulary is merged sequentially afterwards, and bigger
+        // chunks repeat fewer terms across chunks.
+        let chunk = CHUNK.max(n.div_ceil(rayon::current_num_threads() * 4));
         let mut chunks: Vec<Counted> = texts
-            .par_chunks(CHUNK)
+            .par_chunks(chunk)
             .map(|docs| count_chunk(&analyzer, docs))
             .collect();
 
         // Merge the chunks' vocabularies into one, renumbering their entries in place.
-        let mut global: HashMap<String, u32> = HashMap::new();
+        let biggest = chunks.iter().map(|c| c.terms.len()).max().unwrap_or(0);
+        let mut global: TermMap<String> = TermMap::with_capacity_and_hasher(biggest * 2, Default::default());
         let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in &mut chunks {
             let remap: Vec<u32> = std::mem::take(&mut c.terms)
@@ -411,7 +451,7 @@ struct Counted {
 }
 
 fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
-    let mut local: HashMap<String, u32> = HashMap::new();
+    let mut local: TermMap<Box<str>> = TermMap::with_capacity_and_hasher(docs.len() * 2, Default::default());
     let mut scratch = Scratch::default();
     let (mut ids, mut counts) = (Vec::new(), Vec::new());
     let mut out = Counted {
@@ -427,9 +467,8 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
                 let id = match local.get(t) {
                     Some(&id) => id,
                     None => {
-                        let id = out.terms.len() as u32;
-                        out.terms.push(t.to_string());
-                        local.insert(t.to_string(), id);
+                        let id = local.len() as u32;
+                        local.insert(t.into(), id);
                         id
                     }
                 };
@@ -439,6 +478,10 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
         run_lengths(&mut ids, &mut counts);
         out.entries.extend_from_slice(&counts);
         out.indptr.push(out.entries.len());
+    }
+    out.terms = vec![String::new(); local.len()];
+    for (t, id) in local {
+        out.terms[id as usize] = t.into_string();
     }
     out
 }

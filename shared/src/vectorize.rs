@@ -117,14 +117,19 @@ pub fn fit_file(
     prov: Provenance,
 ) -> Result<Report> {
     distinct_outputs(&[vectorizer, output])?;
+    let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
+    crate::verbose!("read {} rows in {:.0?}", docs.len(), clock.elapsed());
     if docs.is_empty() {
         return Err(Error::new(format!(
             "{} has no rows: nothing to learn a vocabulary from",
             docs.name
         )));
     }
+    let clock = std::time::Instant::now();
     let (v, x) = Vectorizer::fit(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
+    crate::verbose!("fitted {} terms in {:.0?}", v.n_features(), clock.elapsed());
+    let clock = std::time::Instant::now();
     let bytes = v.to_bytes()?;
     let features = Features {
         ids: docs.ids,
@@ -140,15 +145,21 @@ pub fn fit_file(
     let prov = prov.input(&docs.name, &docs.fingerprint);
     write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
     commit_all(vec![vec_out, feat_out])?;
+    crate::verbose!("wrote both outputs in {:.0?}", clock.elapsed());
     Ok(report(&features))
 }
 
 /// `vectorize transform`: the features of `input` under a fitted vectorizer.
 pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Columns, prov: Provenance) -> Result<Report> {
     let v = Vectorizer::read(vectorizer)?;
+    let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
+    crate::verbose!("read {} rows in {:.0?}", docs.len(), clock.elapsed());
+    let clock = std::time::Instant::now();
+    let x = v.body.transform(&docs.texts());
+    crate::verbose!("transformed in {:.0?}", clock.elapsed());
     let features = Features {
-        x: v.body.transform(&docs.texts()),
+        x,
         ids: docs.ids,
         target: docs.target,
         vectorizer: Some(v.fingerprint.clone()),
