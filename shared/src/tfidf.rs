@@ -14,9 +14,11 @@ use crate::sparse::Csr;
 use crate::text::{Analyzer, Scratch, Tokenizer};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
+
+mod interner;
+use interner::Interner;
 
 /// The vectorizer artifact's header: kind tag and format version.
 pub const KIND: Kind = Kind {
@@ -24,42 +26,6 @@ pub const KIND: Kind = Kind {
     name: "vectorizer",
     version: 1,
 };
-
-/// A fast hasher for short terms (FxHash's multiply-rotate): term maps are private, so there
-/// is no adversary to defend against with SipHash, and hashing is a large share of fitting.
-#[derive(Default, Clone, Copy)]
-struct TermHasher(u64);
-
-impl std::hash::Hasher for TermHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-        }
-    }
-    fn write_u8(&mut self, b: u8) {
-        self.add(b as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl TermHasher {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type TermMap<K> = HashMap<K, u32, std::hash::BuildHasherDefault<TermHasher>>;
 
 /// Documents per parallel work item: big enough to amortise a chunk's own vocabulary, small
 /// enough to spread over every core.
@@ -207,7 +173,7 @@ pub struct Vectorizer {
 #[derive(Debug)]
 struct Ready {
     analyzer: Analyzer,
-    index: TermMap<Box<str>>,
+    index: Interner,
 }
 
 impl PartialEq for Vectorizer {
@@ -236,15 +202,12 @@ impl Vectorizer {
 
         // Merge the chunks' vocabularies into one, renumbering their entries in place.
         let biggest = chunks.iter().map(|c| c.terms.len()).max().unwrap_or(0);
-        let mut global: TermMap<String> = TermMap::with_capacity_and_hasher(biggest * 2, Default::default());
+        let mut global = Interner::with_capacity(biggest * 2);
         let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in &mut chunks {
-            let remap: Vec<u32> = std::mem::take(&mut c.terms)
-                .into_iter()
-                .map(|t| {
-                    let next = global.len() as u32;
-                    *global.entry(t).or_insert(next)
-                })
+            let local = std::mem::take(&mut c.terms);
+            let remap: Vec<u32> = (0..local.len() as u32)
+                .map(|id| global.intern_hashed(local.get(id), local.hash_of(id)))
                 .collect();
             df.resize(global.len(), 0);
             tf.resize(global.len(), 0);
@@ -254,15 +217,12 @@ impl Vectorizer {
                 tf[e.0 as usize] += e.1 as u64;
             }
         }
-        if global.is_empty() {
+        if global.len() == 0 {
             return Err(Error::new(
                 "empty vocabulary: no title has a token (of two or more word characters)",
             ));
         }
-        let mut terms = vec![String::new(); global.len()];
-        for (t, g) in global {
-            terms[g as usize] = t;
-        }
+        let terms = global;
         let kept = prune(&terms, &df, &tf, n, &settings)?;
 
         let mut new_index = vec![u32::MAX; terms.len()];
@@ -270,7 +230,7 @@ impl Vectorizer {
         let mut idf = Vec::with_capacity(kept.len());
         for (i, &g) in kept.iter().enumerate() {
             new_index[g] = i as u32;
-            vocabulary.push(std::mem::take(&mut terms[g]));
+            vocabulary.push(terms.get(g as u32).to_string());
             idf.push(smooth_idf(n, df[g]));
         }
         drop(terms);
@@ -374,7 +334,7 @@ impl Vectorizer {
 
     /// The feature index of a term, if it is in the vocabulary.
     pub fn index_of(&self, term: &str) -> Option<u32> {
-        self.ready().index.get(term).copied()
+        self.ready().index.find(term)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -409,7 +369,7 @@ impl Vectorizer {
                     ids.clear();
                     if let Some(text) = doc {
                         ready.analyzer.terms(text, &mut scratch, |t| {
-                            if let Some(&i) = ready.index.get(t) {
+                            if let Some(i) = ready.index.find(t) {
                                 ids.push(i);
                             }
                         });
@@ -426,12 +386,11 @@ impl Vectorizer {
 
 impl Ready {
     fn new(v: &Vectorizer, analyzer: Analyzer) -> Ready {
-        let index = v
-            .vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str().into(), i as u32))
-            .collect();
+        // The vocabulary is unique (checked), so ids are the feature indices.
+        let mut index = Interner::with_capacity(v.vocabulary.len());
+        v.vocabulary.iter().for_each(|t| {
+            index.intern(t);
+        });
         Ready { analyzer, index }
     }
 }
@@ -444,18 +403,17 @@ fn smooth_idf(n_docs: usize, df: u64) -> f64 {
 /// One chunk of documents counted against the chunk's own vocabulary.
 struct Counted {
     /// Local term id -> term.
-    terms: Vec<String>,
+    terms: Interner,
     /// Document d's (term id, count) pairs are `entries[indptr[d]..indptr[d + 1]]`.
     indptr: Vec<usize>,
     entries: Vec<(u32, u32)>,
 }
 
 fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
-    let mut local: TermMap<Box<str>> = TermMap::with_capacity_and_hasher(docs.len() * 2, Default::default());
     let mut scratch = Scratch::default();
     let (mut ids, mut counts) = (Vec::new(), Vec::new());
     let mut out = Counted {
-        terms: Vec::new(),
+        terms: Interner::with_capacity(docs.len()),
         indptr: Vec::with_capacity(docs.len() + 1),
         entries: Vec::new(),
     };
@@ -463,25 +421,11 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
     for doc in docs {
         ids.clear();
         if let Some(text) = doc {
-            analyzer.terms(text, &mut scratch, |t| {
-                let id = match local.get(t) {
-                    Some(&id) => id,
-                    None => {
-                        let id = local.len() as u32;
-                        local.insert(t.into(), id);
-                        id
-                    }
-                };
-                ids.push(id);
-            });
+            analyzer.terms(text, &mut scratch, |t| ids.push(out.terms.intern(t)));
         }
         run_lengths(&mut ids, &mut counts);
         out.entries.extend_from_slice(&counts);
         out.indptr.push(out.entries.len());
-    }
-    out.terms = vec![String::new(); local.len()];
-    for (t, id) in local {
-        out.terms[id as usize] = t.into_string();
     }
     out
 }
@@ -499,7 +443,7 @@ fn run_lengths(ids: &mut [u32], counts: &mut Vec<(u32, u32)>) {
 }
 
 /// The kept term ids, in vocabulary (sorted-term) order: scikit-learn's `_limit_features`.
-fn prune(terms: &[String], df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
+fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
     let high = s.max_df.resolve(n_docs);
     let low = s.min_df.resolve(n_docs);
     if high < low {
@@ -509,7 +453,7 @@ fn prune(terms: &[String], df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) 
         )));
     }
     let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
+    order.par_sort_unstable_by(|&a, &b| terms.get(a as u32).cmp(terms.get(b as u32)));
     let mut kept: Vec<usize> = order
         .into_iter()
         .filter(|&g| (df[g] as f64) <= high && (df[g] as f64) >= low)

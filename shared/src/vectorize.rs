@@ -87,6 +87,10 @@ impl Docs {
     }
 }
 
+fn ms(since: std::time::Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
+
 /// What a run made, for the tool's summary line.
 pub struct Report {
     pub rows: usize,
@@ -119,7 +123,7 @@ pub fn fit_file(
     distinct_outputs(&[vectorizer, output])?;
     let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
-    crate::verbose!("read {} rows in {:.0?}", docs.len(), clock.elapsed());
+    crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
     if docs.is_empty() {
         return Err(Error::new(format!(
             "{} has no rows: nothing to learn a vocabulary from",
@@ -128,7 +132,7 @@ pub fn fit_file(
     }
     let clock = std::time::Instant::now();
     let (v, x) = Vectorizer::fit(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
-    crate::verbose!("fitted {} terms in {:.0?}", v.n_features(), clock.elapsed());
+    crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
     let clock = std::time::Instant::now();
     let bytes = v.to_bytes()?;
     let features = Features {
@@ -145,7 +149,7 @@ pub fn fit_file(
     let prov = prov.input(&docs.name, &docs.fingerprint);
     write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
     commit_all(vec![vec_out, feat_out])?;
-    crate::verbose!("wrote both outputs in {:.0?}", clock.elapsed());
+    crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(report(&features))
 }
 
@@ -154,10 +158,10 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
     let v = Vectorizer::read(vectorizer)?;
     let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
-    crate::verbose!("read {} rows in {:.0?}", docs.len(), clock.elapsed());
+    crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
     let clock = std::time::Instant::now();
     let x = v.body.transform(&docs.texts());
-    crate::verbose!("transformed in {:.0?}", clock.elapsed());
+    crate::verbose!("transformed in {:.1} ms", ms(clock));
     let features = Features {
         x,
         ids: docs.ids,
