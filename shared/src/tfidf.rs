@@ -238,7 +238,7 @@ impl Vectorizer {
         let parts: Vec<Rows> = chunks
             .par_iter()
             .map(|c| {
-                let mut rows = Rows::default();
+                let mut rows = Rows::with_capacity(c.indptr.len() - 1, c.entries.len());
                 let mut counts = Vec::new();
                 for d in 0..c.indptr.len() - 1 {
                     counts.clear();
@@ -415,7 +415,8 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
     let mut out = Counted {
         terms: Interner::with_capacity(docs.len()),
         indptr: Vec::with_capacity(docs.len() + 1),
-        entries: Vec::new(),
+        // Titles have about eight distinct terms: growing by doubling would copy them all.
+        entries: Vec::with_capacity(docs.len() * 8),
     };
     out.indptr.push(0);
     for doc in docs {
@@ -487,6 +488,15 @@ struct Rows {
 }
 
 impl Rows {
+    fn with_capacity(rows: usize, nnz: usize) -> Rows {
+        Rows {
+            lens: Vec::with_capacity(rows),
+            indices: Vec::with_capacity(nnz),
+            values: Vec::with_capacity(nnz),
+            weights: Vec::new(),
+        }
+    }
+
     /// Append a row from `(feature, count)` pairs ascending by feature: tf (raw or sublinear)
     /// times idf, l2-normalised in f64, stored as f32.
     fn push(&mut self, counts: &[(u32, u32)], idf: &[f64], sublinear: bool) {

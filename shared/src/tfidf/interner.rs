@@ -17,6 +17,7 @@ pub(crate) struct Interner {
 /// A fast multiply-rotate hash over 8-byte words (FxHash's step) with a final mix so that the
 /// low bits, which pick the slot, depend on every input bit. Terms are not adversarial input
 /// to a long-lived service, so a keyed hash buys nothing here.
+#[inline]
 pub(crate) fn hash(s: &str) -> u64 {
     const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
     let b = s.as_bytes();
@@ -53,9 +54,17 @@ impl Interner {
         self.hashes.len()
     }
 
+    #[inline]
     pub(crate) fn get(&self, id: u32) -> &str {
         let i = id as usize;
         &self.text[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Whether term `id` is `s`, comparing bytes (no char-boundary checks in the hot loop).
+    #[inline]
+    fn is(&self, id: u32, s: &str) -> bool {
+        let i = id as usize;
+        self.text.as_bytes().get(self.starts[i]..self.starts[i + 1]) == Some(s.as_bytes())
     }
 
     pub(crate) fn hash_of(&self, id: u32) -> u64 {
@@ -63,11 +72,13 @@ impl Interner {
     }
 
     /// The id of `s`, if interned.
+    #[inline]
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.find_hashed(s, hash(s)).ok()
     }
 
     /// `Ok(id)` or `Err(free slot)`.
+    #[inline]
     fn find_hashed(&self, s: &str, h: u64) -> Result<u32, usize> {
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
@@ -76,13 +87,14 @@ impl Interner {
             if id == 0 {
                 return Err(i);
             }
-            if sh == h && self.get(id - 1) == s {
+            if sh == h && self.is(id - 1, s) {
                 return Ok(id - 1);
             }
             i = (i + 1) & mask;
         }
     }
 
+    #[inline]
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
         self.intern_hashed(s, hash(s))
     }
