@@ -261,8 +261,8 @@ impl Vectorizer {
             idf,
             ready: OnceLock::new(),
         };
+        // The transform index is built on first use: fitting alone does not need it.
         let x = Rows::concat(parts, v.n_features());
-        let _ = v.ready.set(Ready::new(&v, analyzer));
         Ok((v, x))
     }
 
