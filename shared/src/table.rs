@@ -318,14 +318,21 @@ pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Resu
 /// Write one record batch as Parquet into an output that the caller commits (for outputs that
 /// must be committed together, see [`crate::io::commit_all`]).
 pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
+    let kvs = prov.key_values();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(256 * 1024))
-        .set_key_value_metadata(Some(prov.key_values()))
+        .set_key_value_metadata(Some(kvs.clone()))
         .set_created_by(format!("hn-tools {}", env!("CARGO_PKG_VERSION")))
         .build();
-    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
-    w.write(batch)?;
+    // The same entries ride in the Arrow schema too, so `pyarrow.parquet.read_table(f).schema.metadata`
+    // and pandas' `df.attrs` users see the lineage without reaching for the file footer.
+    let meta: std::collections::HashMap<String, String> =
+        kvs.into_iter().filter_map(|kv| Some((kv.key, kv.value?))).collect();
+    let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(meta));
+    let batch = batch.clone().with_schema(schema.clone())?;
+    let mut w = ArrowWriter::try_new(out, schema, Some(props))?;
+    w.write(&batch)?;
     w.close()?;
     Ok(())
 }
