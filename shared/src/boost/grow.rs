@@ -18,7 +18,7 @@ use rayon::prelude::*;
 /// No node / no feature.
 pub(super) const NONE: u32 = u32::MAX;
 /// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
-const MIN_LOSS_CHANGE: f64 = 1e-6;
+pub(super) const MIN_LOSS_CHANGE: f64 = 1e-6;
 
 /// How a method places thresholds, given the scan keys of one column (values for exact,
 /// histogram bins for hist).
@@ -81,16 +81,26 @@ struct Row {
     slot: u32,
 }
 
+/// The best split found for a node (feature NONE: none).
 #[derive(Clone, Copy, Debug)]
-struct Split {
-    gain: f64,
-    feature: u32,
-    threshold: f32,
-    default_left: bool,
+pub(super) struct Split {
+    pub gain: f64,
+    pub feature: u32,
+    pub threshold: f32,
+    pub default_left: bool,
 }
 
 impl Split {
-    const NONE: Split = Split {
+    /// Keep the better of two candidates. Merging in feature order with a strict `>` keeps the
+    /// lower feature on ties, as XGBoost does.
+    #[inline]
+    pub fn merge(&mut self, other: Split) {
+        if other.gain > self.gain {
+            *self = other;
+        }
+    }
+
+    pub const NONE: Split = Split {
         gain: 0.0,
         feature: NONE,
         threshold: 0.0,
@@ -107,16 +117,16 @@ struct Acc<K> {
 }
 
 /// What a level's scan needs about its frontier nodes, by slot.
-struct Frontier<'a> {
-    totals: &'a [Stats],
-    root_gain: &'a [f64],
-    rules: Rules,
+pub(super) struct Frontier<'a> {
+    pub totals: &'a [Stats],
+    pub root_gain: &'a [f64],
+    pub rules: Rules,
 }
 
 impl Frontier<'_> {
     /// Score the split of node `s` into `left` and the rest; keep it if it beats the best.
     #[inline]
-    fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
+    pub fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
         let t = self.totals[s];
         let (rg, rh) = (t.g - left.g, t.h - left.h);
         if left.h >= self.rules.min_child_weight && rh >= self.rules.min_child_weight {
@@ -308,16 +318,39 @@ fn find_splits<P: SplitPoints>(cols: &Columns, p: &P, rows: &[Row], feats: &[u32
             sc.best
         })
         .collect();
-    // Merge in column order; strict `>` keeps the lower feature on ties, as XGBoost does.
     let mut out = vec![Split::NONE; n_slots];
     for part in parts {
         for (o, b) in out.iter_mut().zip(part) {
-            if b.gain > o.gain {
-                *o = b;
-            }
+            o.merge(b);
         }
     }
     out
+}
+
+/// A tree grower over one training matrix.
+pub(super) trait Grow {
+    /// Grow one tree on gradient pairs `grads`, rows where `sampled` (all when `None`), columns
+    /// `feats` (ascending).
+    fn grow(&mut self, grads: &[(f32, f32)], sampled: Option<&[bool]>, feats: &[u32], params: &Params) -> Tree;
+    /// After `grow`: the leaf each sampled row landed in, [`NONE`] for the others.
+    fn leaf_of_row(&self) -> &[u32];
+}
+
+/// The exact method: pre-sorted columns, every midpoint tried, gamma pruned bottom-up.
+pub(super) struct ExactGrower<'a> {
+    pub cols: &'a Columns,
+    pub grower: Grower,
+}
+
+impl Grow for ExactGrower<'_> {
+    fn grow(&mut self, grads: &[(f32, f32)], sampled: Option<&[bool]>, feats: &[u32], params: &Params) -> Tree {
+        let points = super::exact::ExactPoints { cols: self.cols };
+        self.grower
+            .grow(self.cols, &points, grads, sampled, feats, params, false)
+    }
+    fn leaf_of_row(&self) -> &[u32] {
+        self.grower.leaf_of_row()
+    }
 }
 
 /// Reusable per-row buffers for growing trees over one training matrix.
@@ -487,7 +520,7 @@ fn prune(nodes: &mut [Node], n: usize, gamma: f64) {
 
 /// Drop nodes cut off by pruning; renumber breadth-first. Returns the tree and, for every old
 /// node, its new id (a dropped node maps to its nearest kept ancestor, the leaf its rows reach).
-fn compact(nodes: &[Node], parent: &[u32]) -> (Tree, Vec<u32>) {
+pub(super) fn compact(nodes: &[Node], parent: &[u32]) -> (Tree, Vec<u32>) {
     let mut new_id = vec![NONE; nodes.len()];
     let mut order = vec![0usize];
     let mut k = 0;
