@@ -129,7 +129,16 @@ impl Frontier<'_> {
     pub fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
         let t = self.totals[s];
         let (rg, rh) = (t.g - left.g, t.h - left.h);
-        if left.h >= self.rules.min_child_weight && rh >= self.rules.min_child_weight {
+        let mcw = self.rules.min_child_weight;
+        if left.h >= mcw && rh >= mcw {
+            if left.h > 0.0 && rh > 0.0 {
+                // Most candidates lose: compare without dividing, divide only for a winner.
+                let (a, b) = (left.h + self.rules.lambda, rh + self.rules.lambda);
+                let num = left.g * left.g * b + rg * rg * a;
+                if num <= (best.gain + self.root_gain[s]) * (a * b) {
+                    return;
+                }
+            }
             let loss = self.rules.gain(left.g, left.h) + self.rules.gain(rg, rh) - self.root_gain[s];
             if loss > best.gain {
                 *best = make(loss);
