@@ -47,18 +47,20 @@ impl HistPoints {
             let vals = &cols.values[cols.start[f]..cols.start[f + 1]];
             if let (Some(&lo), Some(&hi)) = (vals.first(), vals.last()) {
                 summary.clear();
-                // Distinct values, or (when there are more than max_bin) values at evenly
-                // spaced ranks, the smallest and the largest included.
+                // The distinct values, or when there are more than max_bin, max_bin + 1 values
+                // at evenly spaced ranks from the smallest to the largest (XGBoost's summary).
+                // Cuts are the summary's values after the first, at most max_bin - 1 of them,
+                // then one beyond the largest value.
                 summary.extend(vals.iter().copied());
                 summary.dedup();
                 if summary.len() > max_bin {
                     summary.clear();
                     let n = vals.len() - 1;
-                    summary.extend((0..max_bin).map(|k| vals[(k * n + (max_bin - 1) / 2) / (max_bin - 1)]));
+                    summary.extend((0..=max_bin).map(|k| vals[(k * n + max_bin / 2) / max_bin]));
                     summary.dedup();
                 }
                 let first = cuts.len();
-                cuts.extend_from_slice(&summary[1..]);
+                cuts.extend_from_slice(&summary[1..summary.len().min(max_bin)]);
                 cuts.push(hi + (hi.abs() + CUT_EPS));
                 min_val[f] = lo - (lo.abs() + CUT_EPS);
                 let col_cuts = &cuts[first..];
