@@ -100,6 +100,16 @@ impl Split {
         }
     }
 
+    /// Turn a leaf into this split, its children at `left` and `left + 1`.
+    pub fn apply(&self, node: &mut Node, left: u32) {
+        node.feature = self.feature;
+        node.threshold = self.threshold;
+        node.default_left = self.default_left;
+        node.left = left;
+        node.right = left + 1;
+        node.gain = self.gain;
+    }
+
     pub const NONE: Split = Split {
         gain: 0.0,
         feature: NONE,
@@ -114,6 +124,28 @@ struct Acc<K> {
     h: f64,
     n: u32,
     last: K,
+}
+
+impl<K: Copy> Acc<K> {
+    #[inline]
+    fn add(&mut self, e: &Entry<K>) {
+        self.g += e.g as f64;
+        self.h += e.h as f64;
+        self.n += 1;
+        self.last = e.key;
+    }
+
+    fn stats(&self) -> Stats {
+        Stats { g: self.g, h: self.h }
+    }
+
+    /// The node's totals minus this sum.
+    fn rest(&self, total: Stats) -> Stats {
+        Stats {
+            g: total.g - self.g,
+            h: total.h - self.h,
+        }
+    }
 }
 
 /// What a level's scan needs about its frontier nodes, by slot.
@@ -220,22 +252,19 @@ fn scan_column<P: SplitPoints>(f: usize, cols: &Columns, p: &P, rows: &[Row], fr
                 touched.push(e.slot);
             } else if e.key != a.last && a.h >= mcw {
                 let last = a.last;
-                fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+                fr.consider(s, a.stats(), &mut best[s], |gain| Split {
                     gain,
                     feature: fid,
                     threshold: p.forward(f, last, e.key),
                     default_left: false,
                 });
             }
-            a.g += e.g as f64;
-            a.h += e.h as f64;
-            a.n += 1;
-            a.last = e.key;
+            a.add(e);
         }
         for &s in touched.iter() {
             let s = s as usize;
             let a = acc[s];
-            fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+            fr.consider(s, a.stats(), &mut best[s], |gain| Split {
                 gain,
                 feature: fid,
                 threshold: p.above(f, a.last),
@@ -252,33 +281,20 @@ fn scan_column<P: SplitPoints>(f: usize, cols: &Columns, p: &P, rows: &[Row], fr
         if a.n == 0 {
             touched.push(e.slot);
         } else if e.key != a.last && a.h >= mcw {
-            let t = fr.totals[s];
             let last = a.last;
-            let left = Stats {
-                g: t.g - a.g,
-                h: t.h - a.h,
-            };
-            fr.consider(s, left, &mut best[s], |gain| Split {
+            fr.consider(s, a.rest(fr.totals[s]), &mut best[s], |gain| Split {
                 gain,
                 feature: fid,
                 threshold: p.backward(f, e.key, last),
                 default_left: true,
             });
         }
-        a.g += e.g as f64;
-        a.h += e.h as f64;
-        a.n += 1;
-        a.last = e.key;
+        a.add(e);
     }
     for &s in touched.iter() {
         let s = s as usize;
         let a = acc[s];
-        let t = fr.totals[s];
-        let left = Stats {
-            g: t.g - a.g,
-            h: t.h - a.h,
-        };
-        fr.consider(s, left, &mut best[s], |gain| Split {
+        fr.consider(s, a.rest(fr.totals[s]), &mut best[s], |gain| Split {
             gain,
             feature: fid,
             threshold: p.below(f, a.last),
@@ -434,13 +450,7 @@ impl Grower {
                     continue;
                 }
                 let left = nodes.len() as u32;
-                let node = &mut nodes[nid as usize];
-                node.feature = b.feature;
-                node.threshold = b.threshold;
-                node.default_left = b.default_left;
-                node.left = left;
-                node.right = left + 1;
-                node.gain = b.gain;
+                b.apply(&mut nodes[nid as usize], left);
                 for _ in 0..2 {
                     nodes.push(Node::leaf(0.0, 0.0));
                     stats.push(Stats::default());

@@ -155,6 +155,9 @@ pub(super) struct HistGrower<'a> {
     /// Sampled rows, each node's rows contiguous (`range` of the node).
     order: Vec<u32>,
     node_of_row: Vec<u32>,
+    /// Zeroed histogram buffers to reuse: a fresh allocation of every bin per node would cost
+    /// more than filling the few bins a small node touches.
+    pool: Vec<Vec<Bin>>,
 }
 
 impl<'a> HistGrower<'a> {
@@ -177,13 +180,27 @@ impl<'a> HistGrower<'a> {
             gbins,
             order: Vec::new(),
             node_of_row: Vec::new(),
+            pool: Vec::new(),
         }
     }
 
-    /// The histogram of `rows`, and the features present in them (ascending).
-    fn build_hist(&self, rows: &[u32], grads: &[(f32, f32)]) -> Hist {
-        let mut bins = vec![Bin::default(); self.points.cuts.len()];
-        let mut seen = vec![false; self.x.n_cols];
+    fn buffer(&mut self) -> Vec<Bin> {
+        self.pool
+            .pop()
+            .unwrap_or_else(|| vec![Bin::default(); self.points.cuts.len()])
+    }
+
+    /// Return a histogram's buffer to the pool, zeroing the bins it may have touched.
+    fn recycle(&mut self, hist: Hist) {
+        let mut bins = hist.bins;
+        for &f in &hist.present {
+            bins[self.points.cut_start[f as usize]..self.points.cut_start[f as usize + 1]].fill(Bin::default());
+        }
+        self.pool.push(bins);
+    }
+
+    /// The histogram of `rows` in the zeroed buffer `bins`, and the features present in them.
+    fn build_hist(&self, rows: &[u32], grads: &[(f32, f32)], mut bins: Vec<Bin>) -> Hist {
         let mut present = Vec::new();
         for &r in rows {
             let (g, h) = grads[r as usize];
@@ -191,16 +208,16 @@ impl<'a> HistGrower<'a> {
             let (a, b) = (self.x.indptr[r as usize], self.x.indptr[r as usize + 1]);
             for (&gb, &f) in self.gbins[a..b].iter().zip(&self.x.indices[a..b]) {
                 let bin = &mut bins[gb as usize];
+                if bin.n == 0 {
+                    present.push(f);
+                }
                 bin.g += g;
                 bin.h += h;
                 bin.n += 1;
-                if !seen[f as usize] {
-                    seen[f as usize] = true;
-                    present.push(f);
-                }
             }
         }
         present.sort_unstable();
+        present.dedup();
         Hist { bins, present }
     }
 
@@ -367,7 +384,8 @@ impl Grow for HistGrower<'_> {
         for &f in feats {
             feature_sampled[f as usize] = true;
         }
-        let mut hists: Vec<Option<Hist>> = vec![Some(self.build_hist(&order, grads))];
+        let root_buffer = self.buffer();
+        let mut hists: Vec<Option<Hist>> = vec![Some(self.build_hist(&order, grads, root_buffer))];
         let mut frontier: Vec<u32> = vec![0];
         for depth in 0..params.max_depth {
             let best: Vec<Split> = frontier
@@ -387,7 +405,11 @@ impl Grow for HistGrower<'_> {
                 .map(|(&n, &b)| (n, b))
                 .collect();
             for &n in &frontier {
-                hists[n as usize] = hists[n as usize].take().filter(|_| splits.iter().any(|s| s.0 == n));
+                if !splits.iter().any(|s| s.0 == n)
+                    && let Some(h) = hists[n as usize].take()
+                {
+                    self.recycle(h);
+                }
             }
             if splits.is_empty() {
                 break;
@@ -414,13 +436,7 @@ impl Grow for HistGrower<'_> {
             let mut small = Vec::with_capacity(splits.len());
             for (&(n, s), &(n_left, ls, rs)) in splits.iter().zip(&parts) {
                 let left = nodes.len() as u32;
-                let node = &mut nodes[n as usize];
-                node.feature = s.feature;
-                node.threshold = s.threshold;
-                node.default_left = s.default_left;
-                node.left = left;
-                node.right = left + 1;
-                node.gain = s.gain;
+                s.apply(&mut nodes[n as usize], left);
                 let (b, e) = range[n as usize];
                 for (st, rg) in [(ls, (b, b + n_left)), (rs, (b + n_left, e))] {
                     nodes.push(Node::leaf(0.0, 0.0));
@@ -434,12 +450,15 @@ impl Grow for HistGrower<'_> {
                 small.push((n, small_child));
             }
             if depth + 1 < params.max_depth {
+                let buffers: Vec<Vec<Bin>> = small.iter().map(|_| self.buffer()).collect();
                 let order_ref = &order;
+                let this = &*self;
                 let built: Vec<Hist> = small
                     .par_iter()
-                    .map(|&(_, c)| {
+                    .zip(buffers)
+                    .map(|(&(_, c), buf)| {
                         let (b, e) = range[c as usize];
-                        self.build_hist(&order_ref[b..e], grads)
+                        this.build_hist(&order_ref[b..e], grads, buf)
                     })
                     .collect();
                 for ((n, c), h) in small.into_iter().zip(built) {
@@ -461,10 +480,15 @@ impl Grow for HistGrower<'_> {
                 }
             } else {
                 for (n, _) in small {
-                    hists[n as usize] = None;
+                    if let Some(h) = hists[n as usize].take() {
+                        self.recycle(h);
+                    }
                 }
             }
             frontier = next;
+        }
+        for h in hists.into_iter().flatten() {
+            self.recycle(h);
         }
         for (node, st) in nodes.iter_mut().zip(&stats) {
             node.value = params.eta * rules.weight(*st);

@@ -25,6 +25,14 @@ fn hist() -> Params {
     Params::default()
 }
 
+/// `p` with the hist method.
+fn as_hist(p: &Params) -> Params {
+    Params {
+        method: hist().method,
+        ..p.clone()
+    }
+}
+
 /// Gradients are f32 (as XGBoost's), so sums carry f32 rounding.
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-5 * (1.0 + b.abs())
@@ -71,16 +79,7 @@ fn first_tree_matches_a_hand_computation() {
         assert!(close(*got, want), "{pred:?}");
     }
     // Hist has the same partition; its threshold is the next present value (4), XGBoost's cut.
-    let (h, _) = train(
-        &x,
-        &y,
-        &Params {
-            method: hist().method,
-            ..p
-        },
-        None,
-    )
-    .unwrap();
+    let (h, _) = train(&x, &y, &as_hist(&p), None).unwrap();
     assert_eq!(h.trees[0].nodes[0].threshold, 4.0);
     assert_eq!(h.predict(&x), pred);
 }
@@ -236,16 +235,7 @@ fn exact_prunes_bottom_up_hist_stops_top_down() {
     };
     let (e, _) = train(&x, &y, &p, None).unwrap();
     assert_eq!(e.trees[0].n_leaves(), 4);
-    let (h, _) = train(
-        &x,
-        &y,
-        &Params {
-            method: hist().method,
-            ..p
-        },
-        None,
-    )
-    .unwrap();
+    let (h, _) = train(&x, &y, &as_hist(&p), None).unwrap();
     assert_eq!(h.trees[0].n_leaves(), 1);
 }
 
