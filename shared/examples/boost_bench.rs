@@ -2,6 +2,9 @@
 //! `score` tools exist): train on one features file, score another, print one JSON line.
 //!
 //! cargo run --release -p hn-shared --example boost_bench -- TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS]
+//!
+//! With `BOOST_BENCH_DUMP=FILE` in the environment, the trained booster is also written there as
+//! JSON (to compare trees with XGBoost's dump).
 
 use hn_shared::Result;
 use hn_shared::boost::{self, Params, TreeMethod};
@@ -50,6 +53,10 @@ fn run() -> Result<()> {
     let t1 = Instant::now();
     let (model, _) = boost::train(&train.x, &train.target, &params, None)?;
     let fit_s = t1.elapsed().as_secs_f64();
+    if let Ok(path) = std::env::var("BOOST_BENCH_DUMP") {
+        let json = serde_json::to_string(&model).map_err(|e| hn_shared::Error::new(e.to_string()))?;
+        std::fs::write(&path, json).map_err(|e| hn_shared::Error::new(format!("{path}: {e}")))?;
+    }
     let pred = model.predict(&test.x);
     let leaves: usize = model.trees.iter().map(|t| t.n_leaves()).sum();
     println!(

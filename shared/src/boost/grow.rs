@@ -1,4 +1,5 @@
-//! Growing one tree level by level, XGBoost's depth-wise policy.
+//! Growing one tree level by level (XGBoost's depth-wise policy) for the exact method, and the
+//! split scoring both methods share.
 //!
 //! Every row carries its gradient pair and the slot of the frontier node it sits in (or none:
 //! finished or not sampled). Finding the best split of every frontier node is one pass over the
@@ -20,8 +21,8 @@ pub(super) const NONE: u32 = u32::MAX;
 /// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
 pub(super) const MIN_LOSS_CHANGE: f64 = 1e-6;
 
-/// How a method places thresholds, given the scan keys of one column (values for exact,
-/// histogram bins for hist).
+/// How a method places thresholds, given the scan keys of one column (values for exact;
+/// histogram bins when the tests cross-check the histogram grower against this scan).
 pub(super) trait SplitPoints: Sync {
     type Key: Copy + PartialEq + Default + Send;
     /// The scan key of column entry `entry` (entries of a column ascend by key).

@@ -7,19 +7,21 @@
 //!   min_split_loss) splits gaining less than gamma are pruned.
 //! - Sparse rows: an absent entry is "missing". Each split learns a default direction for its
 //!   missing rows by trying them on both sides (XGBoost's sparsity-aware split finding).
-//! - Split search touches only the non-zeros: columns are sorted once per training ([`exact`]),
-//!   and a tree level is one pass over them ([`grow`]). [`TreeMethod::Hist`] restricts the
-//!   thresholds to quantile cuts ([`hist`]) as XGBoost's `hist` does.
+//! - Split search touches only the non-zeros. [`TreeMethod::Exact`]: columns are sorted once per
+//!   training and a tree level is one pass over them, every midpoint between distinct values a
+//!   candidate (`exact.rs`, `grow.rs`). [`TreeMethod::Hist`]: values are cut into quantile bins
+//!   once, a node's histogram is built from its rows' non-zeros, and of two siblings only the
+//!   smaller is built, the other being the parent's minus it (`hist.rs`).
 //! - Deterministic: the same inputs, parameters and seed give the same trees on any number of
-//!   threads.
+//!   threads (sums run in a fixed order; candidates compare by gain, then feature, then scan
+//!   order). Sampling uses its own seeded generator (`rng.rs`).
 //!
-//! Layout: [`objective`] (losses, links, intercept), [`tree`] (the model's trees and how a row
-//! walks them), [`exact`] (pre-sorted columns, midpoint thresholds), [`hist`] (quantile cuts),
-//! [`grow`] (level-wise growth), `rng` (seeded sampling).
+//! Public: [`train`], [`Params`], [`Booster`] and its [`Tree`]s, [`objective`] (losses, links,
+//! intercept).
 
-pub mod exact;
-pub mod grow;
-pub mod hist;
+mod exact;
+mod grow;
+mod hist;
 pub mod objective;
 mod rng;
 pub mod tree;
