@@ -44,6 +44,14 @@ fn random_split_keeps_everything_and_repeats() {
     ));
     assert_ne!(ids(&read(&test2)), ids(&b));
     assert!(d.files().iter().all(|f| !f.contains(".tmp-")));
+    assert!(!e.contains("repeat an id"), "{e}");
+    // A repeated id is kept, with a warning.
+    let mut dup = stories(10);
+    dup[3].id = dup[4].id;
+    write_stories(&input, &dup);
+    let o = ok(run(SPLIT, &[&input, "-o", &train, "--test", &test]));
+    assert!(stderr(&o).contains("1 rows repeat an id"), "{}", stderr(&o));
+    assert_eq!(read(&train).num_rows() + read(&test).num_rows(), 10);
 }
 
 #[test]

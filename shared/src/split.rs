@@ -133,6 +133,8 @@ pub struct Split {
     pub dropped: usize,
     /// Null targets written as 0 (`NullTarget::Zero`).
     pub filled: usize,
+    /// Rows whose id another row already has (both copies are kept; the tool warns).
+    pub duplicate_ids: usize,
 }
 
 /// SplitMix64: a small, fast, well-mixed generator; the split only needs a repeatable shuffle.
@@ -185,6 +187,11 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
         .map(|(row, v)| v.ok_or_else(|| Error::new(format!("{name}: column \"{}\" is null at row {row}", opts.id))))
         .collect::<Result<_>>()?;
 
+    let duplicate_ids = {
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.windows(2).filter(|w| w[0] == w[1]).count()
+    };
     let need_target = opts.null_target != NullTarget::Keep || opts.stratify.is_some();
     let target: Option<Vec<Option<f64>>> = if need_target || table.has_column(&opts.target) {
         let t = table.f64_column(&opts.target).map_err(|e| {
@@ -269,6 +276,7 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
         test: take_rows(&batch, &test_rows)?,
         dropped,
         filled,
+        duplicate_ids,
     })
 }
 

@@ -23,6 +23,18 @@ fn in_ranges(ranges: &[(u32, u32)], cp: u32) -> bool {
     i > 0 && cp <= ranges[i - 1].1
 }
 
+/// `\w` for ASCII bytes: letters, digits, underscore.
+static ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = c.is_ascii_alphanumeric() || c == b'_';
+        i += 1;
+    }
+    t
+};
+
 /// Whether Python's `re` matches `c` with `\w` in a str pattern (`str.isalnum()` or `_`).
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -63,14 +75,30 @@ fn is_final_sigma(before: &str, after: &str) -> bool {
 /// Python's `str.lower()`: full case mappings (`İ` becomes `i̇`, two code points) and the Greek
 /// final sigma in context. Borrows when nothing changes.
 pub fn python_lower(s: &str) -> Cow<'_, str> {
-    if s.is_ascii() {
-        return if s.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(s.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(s)
-        };
+    if !s.chars().any(needs_lowering) {
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
+    python_lower_into(s, &mut out);
+    Cow::Owned(out)
+}
+
+fn needs_lowering(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_uppercase()
+    } else {
+        c == CAPITAL_SIGMA || lower_of(c).is_some()
+    }
+}
+
+/// [`python_lower`] appended to `out` (so that a worker can reuse one buffer).
+pub fn python_lower_into(s: &str, out: &mut String) {
+    if s.is_ascii() {
+        let from = out.len();
+        out.push_str(s);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     for (i, c) in s.char_indices() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
@@ -88,12 +116,30 @@ pub fn python_lower(s: &str) -> Cow<'_, str> {
             }
         }
     }
-    if out == s { Cow::Borrowed(s) } else { Cow::Owned(out) }
 }
 
 /// Tokens of `(?u)\b\w\w+\b` as Python's `re.findall` gives them: every maximal run of word
 /// characters that is at least two code points long.
 pub fn default_tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
+    if s.is_ascii() {
+        // Most titles: one byte per character, a table lookup per byte.
+        let b = s.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            if !ASCII_WORD[b[i] as usize] {
+                i += 1;
+                continue;
+            }
+            let a = i;
+            while i < b.len() && ASCII_WORD[b[i] as usize] {
+                i += 1;
+            }
+            if i - a >= 2 {
+                f(&s[a..i]);
+            }
+        }
+        return;
+    }
     let mut start = None;
     let mut len = 0usize;
     for (i, c) in s.char_indices() {
@@ -171,13 +217,14 @@ impl Analyzer {
     /// Call `f` once per term of `text` (a term repeats as often as it occurs). `scratch` is
     /// reused across calls so that a worker allocates only while its buffers grow.
     pub fn terms(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
-        let text = if self.lowercase {
-            python_lower(text)
+        let Scratch { lower, spans, joined } = scratch;
+        let s: &str = if self.lowercase {
+            lower.clear();
+            python_lower_into(text, lower);
+            lower
         } else {
-            Cow::Borrowed(text)
+            text
         };
-        let s: &str = &text;
-        let spans = &mut scratch.spans;
         spans.clear();
         let base = s.as_ptr() as usize;
         self.tokenizer.tokens(s, |t| {
@@ -195,7 +242,6 @@ impl Analyzer {
                     f(&s[w[0].0..w[0].1]);
                     continue;
                 }
-                let joined = &mut scratch.joined;
                 joined.clear();
                 for (k, &(a, b)) in w.iter().enumerate() {
                     if k > 0 {
@@ -212,6 +258,7 @@ impl Analyzer {
 /// Reusable buffers for [`Analyzer::terms`].
 #[derive(Debug, Default)]
 pub struct Scratch {
+    lower: String,
     spans: Vec<(usize, usize)>,
     joined: String,
 }

@@ -14,9 +14,11 @@ use crate::sparse::Csr;
 use crate::text::{Analyzer, Scratch, Tokenizer};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
+
+mod interner;
+use interner::Interner;
 
 /// The vectorizer artifact's header: kind tag and format version.
 pub const KIND: Kind = Kind {
@@ -171,7 +173,7 @@ pub struct Vectorizer {
 #[derive(Debug)]
 struct Ready {
     analyzer: Analyzer,
-    index: HashMap<Box<str>, u32>,
+    index: Interner,
 }
 
 impl PartialEq for Vectorizer {
@@ -190,21 +192,22 @@ impl Vectorizer {
         }
         let analyzer = settings.analyzer()?;
         let n = texts.len();
+        // Few big chunks: each chunk's vocabulary is merged sequentially afterwards, and bigger
+        // chunks repeat fewer terms across chunks.
+        let chunk = CHUNK.max(n.div_ceil(rayon::current_num_threads() * 4));
         let mut chunks: Vec<Counted> = texts
-            .par_chunks(CHUNK)
+            .par_chunks(chunk)
             .map(|docs| count_chunk(&analyzer, docs))
             .collect();
 
         // Merge the chunks' vocabularies into one, renumbering their entries in place.
-        let mut global: HashMap<String, u32> = HashMap::new();
+        let biggest = chunks.iter().map(|c| c.terms.len()).max().unwrap_or(0);
+        let mut global = Interner::with_capacity(biggest * 2);
         let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in &mut chunks {
-            let remap: Vec<u32> = std::mem::take(&mut c.terms)
-                .into_iter()
-                .map(|t| {
-                    let next = global.len() as u32;
-                    *global.entry(t).or_insert(next)
-                })
+            let local = std::mem::take(&mut c.terms);
+            let remap: Vec<u32> = (0..local.len() as u32)
+                .map(|id| global.intern_hashed(local.get(id), local.hash_of(id)))
                 .collect();
             df.resize(global.len(), 0);
             tf.resize(global.len(), 0);
@@ -214,15 +217,12 @@ impl Vectorizer {
                 tf[e.0 as usize] += e.1 as u64;
             }
         }
-        if global.is_empty() {
+        if global.len() == 0 {
             return Err(Error::new(
                 "empty vocabulary: no title has a token (of two or more word characters)",
             ));
         }
-        let mut terms = vec![String::new(); global.len()];
-        for (t, g) in global {
-            terms[g as usize] = t;
-        }
+        let terms = global;
         let kept = prune(&terms, &df, &tf, n, &settings)?;
 
         let mut new_index = vec![u32::MAX; terms.len()];
@@ -230,7 +230,7 @@ impl Vectorizer {
         let mut idf = Vec::with_capacity(kept.len());
         for (i, &g) in kept.iter().enumerate() {
             new_index[g] = i as u32;
-            vocabulary.push(std::mem::take(&mut terms[g]));
+            vocabulary.push(terms.get(g as u32).to_string());
             idf.push(smooth_idf(n, df[g]));
         }
         drop(terms);
@@ -238,7 +238,7 @@ impl Vectorizer {
         let parts: Vec<Rows> = chunks
             .par_iter()
             .map(|c| {
-                let mut rows = Rows::default();
+                let mut rows = Rows::with_capacity(c.indptr.len() - 1, c.entries.len());
                 let mut counts = Vec::new();
                 for d in 0..c.indptr.len() - 1 {
                     counts.clear();
@@ -261,8 +261,8 @@ impl Vectorizer {
             idf,
             ready: OnceLock::new(),
         };
+        // The transform index is built on first use: fitting alone does not need it.
         let x = Rows::concat(parts, v.n_features());
-        let _ = v.ready.set(Ready::new(&v, analyzer));
         Ok((v, x))
     }
 
@@ -334,7 +334,7 @@ impl Vectorizer {
 
     /// The feature index of a term, if it is in the vocabulary.
     pub fn index_of(&self, term: &str) -> Option<u32> {
-        self.ready().index.get(term).copied()
+        self.ready().index.find(term)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -369,7 +369,7 @@ impl Vectorizer {
                     ids.clear();
                     if let Some(text) = doc {
                         ready.analyzer.terms(text, &mut scratch, |t| {
-                            if let Some(&i) = ready.index.get(t) {
+                            if let Some(i) = ready.index.find(t) {
                                 ids.push(i);
                             }
                         });
@@ -386,12 +386,11 @@ impl Vectorizer {
 
 impl Ready {
     fn new(v: &Vectorizer, analyzer: Analyzer) -> Ready {
-        let index = v
-            .vocabulary
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str().into(), i as u32))
-            .collect();
+        // The vocabulary is unique (checked), so ids are the feature indices.
+        let mut index = Interner::with_capacity(v.vocabulary.len());
+        v.vocabulary.iter().for_each(|t| {
+            index.intern(t);
+        });
         Ready { analyzer, index }
     }
 }
@@ -404,37 +403,26 @@ fn smooth_idf(n_docs: usize, df: u64) -> f64 {
 /// One chunk of documents counted against the chunk's own vocabulary.
 struct Counted {
     /// Local term id -> term.
-    terms: Vec<String>,
+    terms: Interner,
     /// Document d's (term id, count) pairs are `entries[indptr[d]..indptr[d + 1]]`.
     indptr: Vec<usize>,
     entries: Vec<(u32, u32)>,
 }
 
 fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
-    let mut local: HashMap<String, u32> = HashMap::new();
     let mut scratch = Scratch::default();
     let (mut ids, mut counts) = (Vec::new(), Vec::new());
     let mut out = Counted {
-        terms: Vec::new(),
+        terms: Interner::with_capacity(docs.len()),
         indptr: Vec::with_capacity(docs.len() + 1),
-        entries: Vec::new(),
+        // Titles have about eight distinct terms: growing by doubling would copy them all.
+        entries: Vec::with_capacity(docs.len() * 8),
     };
     out.indptr.push(0);
     for doc in docs {
         ids.clear();
         if let Some(text) = doc {
-            analyzer.terms(text, &mut scratch, |t| {
-                let id = match local.get(t) {
-                    Some(&id) => id,
-                    None => {
-                        let id = out.terms.len() as u32;
-                        out.terms.push(t.to_string());
-                        local.insert(t.to_string(), id);
-                        id
-                    }
-                };
-                ids.push(id);
-            });
+            analyzer.terms(text, &mut scratch, |t| ids.push(out.terms.intern(t)));
         }
         run_lengths(&mut ids, &mut counts);
         out.entries.extend_from_slice(&counts);
@@ -456,7 +444,7 @@ fn run_lengths(ids: &mut [u32], counts: &mut Vec<(u32, u32)>) {
 }
 
 /// The kept term ids, in vocabulary (sorted-term) order: scikit-learn's `_limit_features`.
-fn prune(terms: &[String], df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
+fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
     let high = s.max_df.resolve(n_docs);
     let low = s.min_df.resolve(n_docs);
     if high < low {
@@ -466,7 +454,7 @@ fn prune(terms: &[String], df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) 
         )));
     }
     let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| terms[a].cmp(&terms[b]));
+    order.par_sort_unstable_by(|&a, &b| terms.get(a as u32).cmp(terms.get(b as u32)));
     let mut kept: Vec<usize> = order
         .into_iter()
         .filter(|&g| (df[g] as f64) <= high && (df[g] as f64) >= low)
@@ -500,6 +488,15 @@ struct Rows {
 }
 
 impl Rows {
+    fn with_capacity(rows: usize, nnz: usize) -> Rows {
+        Rows {
+            lens: Vec::with_capacity(rows),
+            indices: Vec::with_capacity(nnz),
+            values: Vec::with_capacity(nnz),
+            weights: Vec::new(),
+        }
+    }
+
     /// Append a row from `(feature, count)` pairs ascending by feature: tf (raw or sublinear)
     /// times idf, l2-normalised in f64, stored as f32.
     fn push(&mut self, counts: &[(u32, u32)], idf: &[f64], sublinear: bool) {

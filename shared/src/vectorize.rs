@@ -87,6 +87,10 @@ impl Docs {
     }
 }
 
+fn ms(since: std::time::Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1e3
+}
+
 /// What a run made, for the tool's summary line.
 pub struct Report {
     pub rows: usize,
@@ -117,14 +121,19 @@ pub fn fit_file(
     prov: Provenance,
 ) -> Result<Report> {
     distinct_outputs(&[vectorizer, output])?;
+    let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
+    crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
     if docs.is_empty() {
         return Err(Error::new(format!(
             "{} has no rows: nothing to learn a vocabulary from",
             docs.name
         )));
     }
+    let clock = std::time::Instant::now();
     let (v, x) = Vectorizer::fit(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
+    crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
+    let clock = std::time::Instant::now();
     let bytes = v.to_bytes()?;
     let features = Features {
         ids: docs.ids,
@@ -140,15 +149,21 @@ pub fn fit_file(
     let prov = prov.input(&docs.name, &docs.fingerprint);
     write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
     commit_all(vec![vec_out, feat_out])?;
+    crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(report(&features))
 }
 
 /// `vectorize transform`: the features of `input` under a fitted vectorizer.
 pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Columns, prov: Provenance) -> Result<Report> {
     let v = Vectorizer::read(vectorizer)?;
+    let clock = std::time::Instant::now();
     let docs = Docs::read(input, cols)?;
+    crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
+    let clock = std::time::Instant::now();
+    let x = v.body.transform(&docs.texts());
+    crate::verbose!("transformed in {:.1} ms", ms(clock));
     let features = Features {
-        x: v.body.transform(&docs.texts()),
+        x,
         ids: docs.ids,
         target: docs.target,
         vectorizer: Some(v.fingerprint.clone()),

@@ -2,9 +2,9 @@
 
 use clap::Parser;
 use hn_shared::cli::{self, Verbosity};
-use hn_shared::info;
 use hn_shared::split::{By, NullTarget, SplitOptions, TestSize, split_file};
 use hn_shared::table::Provenance;
+use hn_shared::{info, warn};
 use std::process::ExitCode;
 
 /// Split a table (Parquet) into a training and a test set. Every column is kept; rows keep their
@@ -65,6 +65,12 @@ fn main() -> ExitCode {
         };
         let prov = Provenance::new("split", std::env::args().skip(1));
         let s = split_file(&args.input, &args.output, &args.test, &opts, prov)?;
+        if s.duplicate_ids > 0 {
+            warn!(
+                "{}: {} rows repeat an id already seen (column \"{}\"); copies may land on both sides",
+                args.input, s.duplicate_ids, args.id
+            );
+        }
         let mut note = String::new();
         if s.filled > 0 {
             note = format!(", {} null targets set to 0", s.filled);

@@ -1,0 +1,157 @@
+//! A string interner for terms: every distinct term gets a dense id (0, 1, 2, ... in order of
+//! first sight). Terms live back to back in one string, and the open-addressing table holds
+//! each term's full 64-bit hash beside its id, so a lookup touches the term's bytes only when the
+//! hashes agree. This is the hot loop of fitting: one lookup per token.
+
+/// Terms and their ids.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Interner {
+    /// (hash, id + 1); id 0 marks an empty slot.
+    slots: Vec<(u64, u32)>,
+    text: String,
+    /// Term i is `text[starts[i]..starts[i + 1]]`.
+    starts: Vec<usize>,
+    hashes: Vec<u64>,
+}
+
+/// A fast multiply-rotate hash over 8-byte words (FxHash's step) with a final mix so that the
+/// low bits, which pick the slot, depend on every input bit. Terms are not adversarial input
+/// to a long-lived service, so a keyed hash buys nothing here.
+#[inline]
+pub(crate) fn hash(s: &str) -> u64 {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let b = s.as_bytes();
+    let mut h = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h ^= h >> 32;
+    h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    h ^ (h >> 29)
+}
+
+impl Interner {
+    pub(crate) fn with_capacity(terms: usize) -> Interner {
+        let slots = (terms.max(8) * 2).next_power_of_two();
+        Interner {
+            slots: vec![(0, 0); slots],
+            text: String::new(),
+            starts: vec![0],
+            hashes: Vec::new(),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, id: u32) -> &str {
+        let i = id as usize;
+        &self.text[self.starts[i]..self.starts[i + 1]]
+    }
+
+    /// Whether term `id` is `s`, comparing bytes (no char-boundary checks in the hot loop).
+    #[inline]
+    fn is(&self, id: u32, s: &str) -> bool {
+        let i = id as usize;
+        self.text.as_bytes().get(self.starts[i]..self.starts[i + 1]) == Some(s.as_bytes())
+    }
+
+    pub(crate) fn hash_of(&self, id: u32) -> u64 {
+        self.hashes[id as usize]
+    }
+
+    /// The id of `s`, if interned.
+    #[inline]
+    pub(crate) fn find(&self, s: &str) -> Option<u32> {
+        self.find_hashed(s, hash(s)).ok()
+    }
+
+    /// `Ok(id)` or `Err(free slot)`.
+    #[inline]
+    fn find_hashed(&self, s: &str, h: u64) -> Result<u32, usize> {
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (sh, id) = self.slots[i];
+            if id == 0 {
+                return Err(i);
+            }
+            if sh == h && self.is(id - 1, s) {
+                return Ok(id - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn intern(&mut self, s: &str) -> u32 {
+        self.intern_hashed(s, hash(s))
+    }
+
+    /// Intern with a hash already known (`hash(s)`), e.g. from another interner.
+    pub(crate) fn intern_hashed(&mut self, s: &str, h: u64) -> u32 {
+        match self.find_hashed(s, h) {
+            Ok(id) => id,
+            Err(slot) => {
+                let id = self.hashes.len() as u32;
+                self.text.push_str(s);
+                self.starts.push(self.text.len());
+                self.hashes.push(h);
+                self.slots[slot] = (h, id + 1);
+                if self.hashes.len() * 2 > self.slots.len() {
+                    self.grow();
+                }
+                id
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let mut slots = vec![(0u64, 0u32); self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (id, &h) in self.hashes.iter().enumerate() {
+            let mut i = h as usize & mask;
+            while slots[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = (h, id as u32 + 1);
+        }
+        self.slots = slots;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_dense_and_stable() {
+        let mut t = Interner::with_capacity(1);
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        for w in &words {
+            t.intern(w);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(t.intern(w), i as u32);
+            assert_eq!(t.get(i as u32), w);
+            assert_eq!(t.find(w), Some(i as u32));
+        }
+        assert_eq!(t.len(), 1000);
+        assert_eq!(t.find("nope"), None);
+        assert_eq!(t.intern(""), 1000);
+        assert_eq!(t.find(""), Some(1000));
+        assert_ne!(hash("ab"), hash("ba"));
+        assert_ne!(hash("a"), hash("a\0"));
+    }
+}
