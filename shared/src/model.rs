@@ -283,7 +283,12 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
     let model = Model {
         engine,
         source: opts.engine,
-        params: opts.params.clone(),
+        // The thread count does not change the trees: it is not stored, so the same data and
+        // parameters give a byte-identical model on any machine (the card's args still say it).
+        params: Params {
+            threads: 0,
+            ..opts.params.clone()
+        },
         n_features: x.n_cols,
         vectorizer: train.features.vectorizer.clone(),
         training: Some(training_data(train)),
