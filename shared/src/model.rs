@@ -166,6 +166,9 @@ impl Model {
                 )));
             }
         }
+        if self.vectorizer.is_none() || vectorizer.is_none() {
+            crate::warn!("{model_name} or {other} does not record its vectorizer: only the feature count is checked");
+        }
         if n_features != self.n_features {
             return Err(Error::new(format!(
                 "{model_name} and {other} do not belong together: the model reads {} features, {other} has {n_features}",
