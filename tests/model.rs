@@ -538,12 +538,21 @@ fn native_engine_train_score_predict() {
     assert_eq!(card["training_features"], fingerprint(&std::fs::read(&tr).unwrap()));
     assert!(card["provenance"]["inputs"].as_object().unwrap().contains_key(&tr));
 
-    // Determinism: same inputs and seed, byte-identical model.
+    // Determinism: same inputs and seed, on one thread: byte-identical model.
     let again = d.path("again.bin");
-    ok(&run(
-        "train",
-        &[&tr, "-o", &again, "--vectorizer", &vec, "--validation", &te, "-q"],
-    ));
+    let args = [
+        &tr,
+        "-o",
+        &again,
+        "--vectorizer",
+        &vec,
+        "--validation",
+        &te,
+        "-q",
+        "--threads",
+        "1",
+    ];
+    ok(&run("train", &args));
     assert_eq!(std::fs::read(&model).unwrap(), std::fs::read(&again).unwrap());
 
     // Save/load round trip: the loaded model scores its training rows exactly as trained.

@@ -166,6 +166,9 @@ impl Model {
                 )));
             }
         }
+        if self.vectorizer.is_none() || vectorizer.is_none() {
+            crate::warn!("{model_name} or {other} does not record its vectorizer: only the feature count is checked");
+        }
         if n_features != self.n_features {
             return Err(Error::new(format!(
                 "{model_name} and {other} do not belong together: the model reads {} features, {other} has {n_features}",
@@ -283,7 +286,12 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
     let model = Model {
         engine,
         source: opts.engine,
-        params: opts.params.clone(),
+        // The thread count does not change the trees: it is not stored, so the same data and
+        // parameters give a byte-identical model on any machine (the card's args still say it).
+        params: Params {
+            threads: 0,
+            ..opts.params.clone()
+        },
         n_features: x.n_cols,
         vectorizer: train.features.vectorizer.clone(),
         training: Some(training_data(train)),

@@ -1,4 +1,5 @@
-//! Growing one tree level by level, XGBoost's depth-wise policy.
+//! Growing one tree level by level (XGBoost's depth-wise policy) for the exact method, and the
+//! split scoring both methods share.
 //!
 //! Every row carries its gradient pair and the slot of the frontier node it sits in (or none:
 //! finished or not sampled). Finding the best split of every frontier node is one pass over the
@@ -18,10 +19,10 @@ use rayon::prelude::*;
 /// No node / no feature.
 pub(super) const NONE: u32 = u32::MAX;
 /// XGBoost's `kRtEps`: a split must reduce the loss by more than this.
-const MIN_LOSS_CHANGE: f64 = 1e-6;
+pub(super) const MIN_LOSS_CHANGE: f64 = 1e-6;
 
-/// How a method places thresholds, given the scan keys of one column (values for exact,
-/// histogram bins for hist).
+/// How a method places thresholds, given the scan keys of one column (values for exact;
+/// histogram bins when the tests cross-check the histogram grower against this scan).
 pub(super) trait SplitPoints: Sync {
     type Key: Copy + PartialEq + Default + Send;
     /// The scan key of column entry `entry` (entries of a column ascend by key).
@@ -81,16 +82,36 @@ struct Row {
     slot: u32,
 }
 
+/// The best split found for a node (feature NONE: none).
 #[derive(Clone, Copy, Debug)]
-struct Split {
-    gain: f64,
-    feature: u32,
-    threshold: f32,
-    default_left: bool,
+pub(super) struct Split {
+    pub gain: f64,
+    pub feature: u32,
+    pub threshold: f32,
+    pub default_left: bool,
 }
 
 impl Split {
-    const NONE: Split = Split {
+    /// Keep the better of two candidates. Merging in feature order with a strict `>` keeps the
+    /// lower feature on ties, as XGBoost does.
+    #[inline]
+    pub fn merge(&mut self, other: Split) {
+        if other.gain > self.gain {
+            *self = other;
+        }
+    }
+
+    /// Turn a leaf into this split, its children at `left` and `left + 1`.
+    pub fn apply(&self, node: &mut Node, left: u32) {
+        node.feature = self.feature;
+        node.threshold = self.threshold;
+        node.default_left = self.default_left;
+        node.left = left;
+        node.right = left + 1;
+        node.gain = self.gain;
+    }
+
+    pub const NONE: Split = Split {
         gain: 0.0,
         feature: NONE,
         threshold: 0.0,
@@ -106,20 +127,51 @@ struct Acc<K> {
     last: K,
 }
 
+impl<K: Copy> Acc<K> {
+    #[inline]
+    fn add(&mut self, e: &Entry<K>) {
+        self.g += e.g as f64;
+        self.h += e.h as f64;
+        self.n += 1;
+        self.last = e.key;
+    }
+
+    fn stats(&self) -> Stats {
+        Stats { g: self.g, h: self.h }
+    }
+
+    /// The node's totals minus this sum.
+    fn rest(&self, total: Stats) -> Stats {
+        Stats {
+            g: total.g - self.g,
+            h: total.h - self.h,
+        }
+    }
+}
+
 /// What a level's scan needs about its frontier nodes, by slot.
-struct Frontier<'a> {
-    totals: &'a [Stats],
-    root_gain: &'a [f64],
-    rules: Rules,
+pub(super) struct Frontier<'a> {
+    pub totals: &'a [Stats],
+    pub root_gain: &'a [f64],
+    pub rules: Rules,
 }
 
 impl Frontier<'_> {
     /// Score the split of node `s` into `left` and the rest; keep it if it beats the best.
     #[inline]
-    fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
+    pub fn consider(&self, s: usize, left: Stats, best: &mut Split, make: impl FnOnce(f64) -> Split) {
         let t = self.totals[s];
         let (rg, rh) = (t.g - left.g, t.h - left.h);
-        if left.h >= self.rules.min_child_weight && rh >= self.rules.min_child_weight {
+        let mcw = self.rules.min_child_weight;
+        if left.h >= mcw && rh >= mcw {
+            if left.h > 0.0 && rh > 0.0 {
+                // Most candidates lose: compare without dividing, divide only for a winner.
+                let (a, b) = (left.h + self.rules.lambda, rh + self.rules.lambda);
+                let num = left.g * left.g * b + rg * rg * a;
+                if num <= (best.gain + self.root_gain[s]) * (a * b) {
+                    return;
+                }
+            }
             let loss = self.rules.gain(left.g, left.h) + self.rules.gain(rg, rh) - self.root_gain[s];
             if loss > best.gain {
                 *best = make(loss);
@@ -128,54 +180,92 @@ impl Frontier<'_> {
     }
 }
 
+/// A column entry of an active row, gathered once per level: its scan key and its row's state.
+#[derive(Clone, Copy)]
+struct Entry<K> {
+    key: K,
+    g: f32,
+    h: f32,
+    slot: u32,
+}
+
+/// How far ahead the gather prefetches row states: a column lists its rows in value order, so
+/// every row lookup is a random access into the row states.
+const PREFETCH: usize = 24;
+
+#[inline(always)]
+fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        // SAFETY: a prefetch is a hint; it never faults and has no effect on memory.
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(p as *const T as *const i8) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// Per-thread scratch of the split search.
+struct Scratch<K> {
+    acc: Vec<Acc<K>>,
+    touched: Vec<u32>,
+    best: Vec<Split>,
+    buf: Vec<Entry<K>>,
+}
+
 /// Scan column `f` both ways, updating the best split of every frontier node it touches.
-#[allow(clippy::too_many_arguments)]
-fn scan_column<P: SplitPoints>(
-    f: usize,
-    cols: &Columns,
-    p: &P,
-    rows: &[Row],
-    fr: &Frontier,
-    acc: &mut [Acc<P::Key>],
-    touched: &mut Vec<u32>,
-    best: &mut [Split],
-) {
-    let range = cols.start[f]..cols.start[f + 1];
-    if range.is_empty() {
+fn scan_column<P: SplitPoints>(f: usize, cols: &Columns, p: &P, rows: &[Row], fr: &Frontier, sc: &mut Scratch<P::Key>) {
+    let (from, to) = (cols.start[f], cols.start[f + 1]);
+    if from == to {
         return;
     }
+    // Gather the column's active entries with their rows' state (the one random access).
+    let col_rows = &cols.rows[from..to];
+    sc.buf.clear();
+    for (k, &r) in col_rows.iter().enumerate() {
+        if let Some(&ahead) = col_rows.get(k + PREFETCH) {
+            prefetch(&rows[ahead as usize]);
+        }
+        let row = rows[r as usize];
+        if row.slot != NONE {
+            sc.buf.push(Entry {
+                key: p.key(from + k),
+                g: row.g,
+                h: row.h,
+                slot: row.slot,
+            });
+        }
+    }
+    let Scratch {
+        acc,
+        touched,
+        best,
+        buf,
+    } = sc;
     let fid = f as u32;
     let mcw = fr.rules.min_child_weight;
     if p.forward_needed(f) {
         // Ascending: the running sum is the left side, absent rows go right.
-        for i in range.clone() {
-            let r = rows[cols.rows[i] as usize];
-            if r.slot == NONE {
-                continue;
-            }
-            let s = r.slot as usize;
-            let k = p.key(i);
+        for e in buf.iter() {
+            let s = e.slot as usize;
             let a = &mut acc[s];
             if a.n == 0 {
-                touched.push(r.slot);
-            } else if k != a.last && a.h >= mcw {
+                touched.push(e.slot);
+            } else if e.key != a.last && a.h >= mcw {
                 let last = a.last;
-                fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+                fr.consider(s, a.stats(), &mut best[s], |gain| Split {
                     gain,
                     feature: fid,
-                    threshold: p.forward(f, last, k),
+                    threshold: p.forward(f, last, e.key),
                     default_left: false,
                 });
             }
-            a.g += r.g as f64;
-            a.h += r.h as f64;
-            a.n += 1;
-            a.last = k;
+            a.add(e);
         }
         for &s in touched.iter() {
             let s = s as usize;
             let a = acc[s];
-            fr.consider(s, Stats { g: a.g, h: a.h }, &mut best[s], |gain| Split {
+            fr.consider(s, a.stats(), &mut best[s], |gain| Split {
                 gain,
                 feature: fid,
                 threshold: p.above(f, a.last),
@@ -186,44 +276,26 @@ fn scan_column<P: SplitPoints>(
         touched.clear();
     }
     // Descending: the running sum is the right side, absent rows go left.
-    for i in range.rev() {
-        let r = rows[cols.rows[i] as usize];
-        if r.slot == NONE {
-            continue;
-        }
-        let s = r.slot as usize;
-        let k = p.key(i);
+    for e in buf.iter().rev() {
+        let s = e.slot as usize;
         let a = &mut acc[s];
         if a.n == 0 {
-            touched.push(r.slot);
-        } else if k != a.last && a.h >= mcw {
-            let t = fr.totals[s];
+            touched.push(e.slot);
+        } else if e.key != a.last && a.h >= mcw {
             let last = a.last;
-            let left = Stats {
-                g: t.g - a.g,
-                h: t.h - a.h,
-            };
-            fr.consider(s, left, &mut best[s], |gain| Split {
+            fr.consider(s, a.rest(fr.totals[s]), &mut best[s], |gain| Split {
                 gain,
                 feature: fid,
-                threshold: p.backward(f, k, last),
+                threshold: p.backward(f, e.key, last),
                 default_left: true,
             });
         }
-        a.g += r.g as f64;
-        a.h += r.h as f64;
-        a.n += 1;
-        a.last = k;
+        a.add(e);
     }
     for &s in touched.iter() {
         let s = s as usize;
         let a = acc[s];
-        let t = fr.totals[s];
-        let left = Stats {
-            g: t.g - a.g,
-            h: t.h - a.h,
-        };
-        fr.consider(s, left, &mut best[s], |gain| Split {
+        fr.consider(s, a.rest(fr.totals[s]), &mut best[s], |gain| Split {
             gain,
             feature: fid,
             threshold: p.below(f, a.last),
@@ -260,25 +332,51 @@ fn find_splits<P: SplitPoints>(cols: &Columns, p: &P, rows: &[Row], feats: &[u32
     let parts: Vec<Vec<Split>> = chunks(cols, feats)
         .par_iter()
         .map(|fs| {
-            let mut acc = vec![Acc::default(); n_slots];
-            let mut best = vec![Split::NONE; n_slots];
-            let mut touched = Vec::new();
+            let mut sc = Scratch {
+                acc: vec![Acc::default(); n_slots],
+                touched: Vec::new(),
+                best: vec![Split::NONE; n_slots],
+                buf: Vec::new(),
+            };
             for &f in fs.iter() {
-                scan_column(f as usize, cols, p, rows, fr, &mut acc, &mut touched, &mut best);
+                scan_column(f as usize, cols, p, rows, fr, &mut sc);
             }
-            best
+            sc.best
         })
         .collect();
-    // Merge in column order; strict `>` keeps the lower feature on ties, as XGBoost does.
     let mut out = vec![Split::NONE; n_slots];
     for part in parts {
         for (o, b) in out.iter_mut().zip(part) {
-            if b.gain > o.gain {
-                *o = b;
-            }
+            o.merge(b);
         }
     }
     out
+}
+
+/// A tree grower over one training matrix.
+pub(super) trait Grow {
+    /// Grow one tree on gradient pairs `grads`, rows where `sampled` (all when `None`), columns
+    /// `feats` (ascending).
+    fn grow(&mut self, grads: &[(f32, f32)], sampled: Option<&[bool]>, feats: &[u32], params: &Params) -> Tree;
+    /// After `grow`: the leaf each sampled row landed in, [`NONE`] for the others.
+    fn leaf_of_row(&self) -> &[u32];
+}
+
+/// The exact method: pre-sorted columns, every midpoint tried, gamma pruned bottom-up.
+pub(super) struct ExactGrower<'a> {
+    pub cols: &'a Columns,
+    pub grower: Grower,
+}
+
+impl Grow for ExactGrower<'_> {
+    fn grow(&mut self, grads: &[(f32, f32)], sampled: Option<&[bool]>, feats: &[u32], params: &Params) -> Tree {
+        let points = super::exact::ExactPoints { cols: self.cols };
+        self.grower
+            .grow(self.cols, &points, grads, sampled, feats, params, false)
+    }
+    fn leaf_of_row(&self) -> &[u32] {
+        self.grower.leaf_of_row()
+    }
 }
 
 /// Reusable per-row buffers for growing trees over one training matrix.
@@ -353,13 +451,7 @@ impl Grower {
                     continue;
                 }
                 let left = nodes.len() as u32;
-                let node = &mut nodes[nid as usize];
-                node.feature = b.feature;
-                node.threshold = b.threshold;
-                node.default_left = b.default_left;
-                node.left = left;
-                node.right = left + 1;
-                node.gain = b.gain;
+                b.apply(&mut nodes[nid as usize], left);
                 for _ in 0..2 {
                     nodes.push(Node::leaf(0.0, 0.0));
                     stats.push(Stats::default());
@@ -448,7 +540,7 @@ fn prune(nodes: &mut [Node], n: usize, gamma: f64) {
 
 /// Drop nodes cut off by pruning; renumber breadth-first. Returns the tree and, for every old
 /// node, its new id (a dropped node maps to its nearest kept ancestor, the leaf its rows reach).
-fn compact(nodes: &[Node], parent: &[u32]) -> (Tree, Vec<u32>) {
+pub(super) fn compact(nodes: &[Node], parent: &[u32]) -> (Tree, Vec<u32>) {
     let mut new_id = vec![NONE; nodes.len()];
     let mut order = vec![0usize];
     let mut k = 0;

@@ -7,28 +7,30 @@
 //!   min_split_loss) splits gaining less than gamma are pruned.
 //! - Sparse rows: an absent entry is "missing". Each split learns a default direction for its
 //!   missing rows by trying them on both sides (XGBoost's sparsity-aware split finding).
-//! - Split search touches only the non-zeros: columns are sorted once per training ([`exact`]),
-//!   and a tree level is one pass over them ([`grow`]). [`TreeMethod::Hist`] restricts the
-//!   thresholds to quantile cuts ([`hist`]) as XGBoost's `hist` does.
+//! - Split search touches only the non-zeros. [`TreeMethod::Exact`]: columns are sorted once per
+//!   training and a tree level is one pass over them, every midpoint between distinct values a
+//!   candidate (`exact.rs`, `grow.rs`). [`TreeMethod::Hist`]: values are cut into quantile bins
+//!   once, a node's histogram is built from its rows' non-zeros, and of two siblings only the
+//!   smaller is built, the other being the parent's minus it (`hist.rs`).
 //! - Deterministic: the same inputs, parameters and seed give the same trees on any number of
-//!   threads.
+//!   threads (sums run in a fixed order; candidates compare by gain, then feature, then scan
+//!   order). Sampling uses its own seeded generator (`rng.rs`).
 //!
-//! Layout: [`objective`] (losses, links, intercept), [`tree`] (the model's trees and how a row
-//! walks them), [`exact`] (pre-sorted columns, midpoint thresholds), [`hist`] (quantile cuts),
-//! [`grow`] (level-wise growth), `rng` (seeded sampling).
+//! Public: [`train`], [`Params`], [`Booster`] and its [`Tree`]s, [`objective`] (losses, links,
+//! intercept).
 
-pub mod exact;
-pub mod grow;
-pub mod hist;
+mod exact;
+mod grow;
+mod hist;
 pub mod objective;
 mod rng;
 pub mod tree;
 
 use crate::error::{Error, Result};
 use crate::sparse::Csr;
-use exact::{Columns, ExactPoints};
-use grow::{Grower, NONE, SplitPoints};
-use hist::HistPoints;
+use exact::Columns;
+use grow::{ExactGrower, Grow, Grower, NONE};
+use hist::{HistGrower, HistPoints};
 use rayon::prelude::*;
 use rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -300,11 +302,20 @@ fn check_data(x: &Csr, y: &[f64], objective: Objective, what: &str) -> Result<()
 
 fn train_in_pool(x: &Csr, y: &[f64], params: &Params, valid: Option<(&Csr, &[f64])>) -> Result<(Booster, TrainReport)> {
     let cols = Columns::build(x)?;
+    let n_cols = cols.n_cols();
     match params.method {
-        TreeMethod::Exact => boost(x, y, params, valid, &cols, &ExactPoints { cols: &cols }, false),
+        TreeMethod::Exact => {
+            let mut g = ExactGrower {
+                cols: &cols,
+                grower: Grower::new(),
+            };
+            boost(x, y, params, valid, n_cols, &mut g)
+        }
         TreeMethod::Hist { max_bin } => {
             let points = HistPoints::build(&cols, max_bin);
-            boost(x, y, params, valid, &cols, &points, true)
+            let mut g = HistGrower::new(x, &cols, points);
+            drop(cols);
+            boost(x, y, params, valid, n_cols, &mut g)
         }
     }
 }
@@ -318,14 +329,13 @@ fn rmse(objective: Objective, margin: &[f64], y: &[f64]) -> f64 {
     (sse / y.len() as f64).sqrt()
 }
 
-fn boost<P: SplitPoints>(
+fn boost(
     x: &Csr,
     y: &[f64],
     params: &Params,
     valid: Option<(&Csr, &[f64])>,
-    cols: &Columns,
-    points: &P,
-    top_down_gamma: bool,
+    n_cols: usize,
+    grower: &mut dyn Grow,
 ) -> Result<(Booster, TrainReport)> {
     let obj = params.objective;
     let n = y.len();
@@ -337,10 +347,8 @@ fn boost<P: SplitPoints>(
     let mut margin = vec![base; n];
     let mut valid_margin = valid.map(|(vx, _)| vec![base; vx.n_rows()]);
     let mut rng = Rng::new(params.seed);
-    let mut grower = Grower::new();
     let mut grads = vec![(0f32, 0f32); n];
     let mut sampled = vec![true; n];
-    let n_cols = cols.n_cols();
     let all_feats: Vec<u32> = (0..n_cols as u32).collect();
     let mut trees = Vec::with_capacity(params.n_estimators);
     let mut report = TrainReport::default();
@@ -366,7 +374,7 @@ fn boost<P: SplitPoints>(
         } else {
             &all_feats[..]
         };
-        let tree = grower.grow(cols, points, &grads, rows_mask, feats, params, top_down_gamma);
+        let tree = grower.grow(&grads, rows_mask, feats, params);
         let leaves = grower.leaf_of_row();
         margin.par_iter_mut().enumerate().for_each(|(r, m)| {
             *m += match leaves[r] {

@@ -25,6 +25,14 @@ fn hist() -> Params {
     Params::default()
 }
 
+/// `p` with the hist method.
+fn as_hist(p: &Params) -> Params {
+    Params {
+        method: hist().method,
+        ..p.clone()
+    }
+}
+
 /// Gradients are f32 (as XGBoost's), so sums carry f32 rounding.
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-5 * (1.0 + b.abs())
@@ -47,13 +55,13 @@ fn defaults_are_the_guides_xgboost() {
 #[test]
 fn first_tree_matches_a_hand_computation() {
     // x = 1, 2, absent, 4; y = 1, 2, 3, 10. Base = mean = 4, so g = 3, 2, 1, -6 and h = 1.
-    // Best split (worked out in full in the comment of the module's docs for this test):
+    // Candidate splits, loss change = G_L^2/(H_L+1) + G_R^2/(H_R+1) - G^2/(H+1):
     // present values ascending with the missing row right: {1} | {2,4,miss}: 4.5 + 2.25 = 6.75,
     // {1,2} | {4,miss}: 25/3 + 25/3 = 16.67, {1,2,4} | {miss}: 0.25 + 0.5 = 0.75;
     // descending with the missing row left: {1,2,miss} | {4}: 36/4 + 36/2 = 27 (the best),
     // {1,miss} | {2,4}: 16/3 + 16/3 = 10.67, {miss} | {1,2,4}: 0.75. Root gain 0^2/5 = 0.
     // So threshold (2+4)/2 = 3, missing left; left G=6,H=3: w=-6/4=-1.5, x0.3 = -0.45;
-    // right G=-6,H=1: w=6/2=3, x0.3 = 0.9.
+    // right G=-6,H=1: w=6/2=3, x0.3 = 0.9. (XGBoost 3.2's exact and hist dump the same trees.)
     let x = one_feature(&[Some(1.0), Some(2.0), None, Some(4.0)]);
     let y = [1.0, 2.0, 3.0, 10.0];
     let p = Params {
@@ -71,16 +79,7 @@ fn first_tree_matches_a_hand_computation() {
         assert!(close(*got, want), "{pred:?}");
     }
     // Hist has the same partition; its threshold is the next present value (4), XGBoost's cut.
-    let (h, _) = train(
-        &x,
-        &y,
-        &Params {
-            method: hist().method,
-            ..p
-        },
-        None,
-    )
-    .unwrap();
+    let (h, _) = train(&x, &y, &as_hist(&p), None).unwrap();
     assert_eq!(h.trees[0].nodes[0].threshold, 4.0);
     assert_eq!(h.predict(&x), pred);
 }
@@ -236,16 +235,7 @@ fn exact_prunes_bottom_up_hist_stops_top_down() {
     };
     let (e, _) = train(&x, &y, &p, None).unwrap();
     assert_eq!(e.trees[0].n_leaves(), 4);
-    let (h, _) = train(
-        &x,
-        &y,
-        &Params {
-            method: hist().method,
-            ..p
-        },
-        None,
-    )
-    .unwrap();
+    let (h, _) = train(&x, &y, &as_hist(&p), None).unwrap();
     assert_eq!(h.trees[0].n_leaves(), 1);
 }
 
@@ -521,4 +511,35 @@ fn predictions_ignore_features_beyond_training() {
     let (b, _) = train(&x, &[0.0, 10.0, 5.0], &exact(), None).unwrap();
     assert_eq!(b.n_features, 1);
     assert_eq!(b.predict_row(&[0, 7], &[2.0, 1.0]), b.predict_row(&[0], &[2.0]));
+}
+
+#[test]
+fn histogram_grower_matches_the_column_scan_on_bins() {
+    // The histogram grower (with sibling subtraction) and the column scan keyed by bin must
+    // grow the same tree; few bins so the binning matters.
+    let (x, y) = synthetic(3000, 40, 9);
+    let params = Params {
+        max_depth: 5,
+        min_child_weight: 0.0,
+        ..hist()
+    };
+    let cols = exact::Columns::build(&x).unwrap();
+    let points = hist::HistPoints::build(&cols, 4);
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    let grads: Vec<(f32, f32)> = y.iter().map(|&t| ((mean - t) as f32, 1.0)).collect();
+    let feats: Vec<u32> = (0..40).collect();
+    let mut scan = grow::Grower::new();
+    let a = scan.grow(&cols, &points, &grads, None, &feats, &params, true);
+    let mut hg = hist::HistGrower::new(&x, &cols, points);
+    let b = grow::Grow::grow(&mut hg, &grads, None, &feats, &params);
+    assert!(a.nodes.len() > 10, "a real tree: {}", a.nodes.len());
+    assert_eq!(a.nodes.len(), b.nodes.len());
+    for (p, q) in a.nodes.iter().zip(&b.nodes) {
+        assert_eq!(
+            (p.feature, p.threshold, p.default_left, p.left),
+            (q.feature, q.threshold, q.default_left, q.left)
+        );
+        assert!(close(p.value, q.value) && close(p.gain, q.gain));
+    }
+    assert_eq!(scan.leaf_of_row(), grow::Grow::leaf_of_row(&hg));
 }
