@@ -33,6 +33,69 @@ pub(super) struct HistPoints {
     bins: Vec<u32>,
 }
 
+/// XGBoost's `WQSketch::kFactor`: its intermediate summaries keep 8 x max_bin entries.
+const SKETCH_FACTOR: usize = 8;
+
+/// An entry of a weighted quantile summary (XGBoost's `WQSummary::Entry`, ranks in f32 as
+/// there): `rmin`/`rmax` bound the number of values below / up to `value`, `wmin` is its count.
+#[derive(Clone, Copy, Debug)]
+struct Rank {
+    value: f32,
+    rmin: f32,
+    rmax: f32,
+    wmin: f32,
+}
+
+/// The exact summary of sorted values: one entry per distinct value.
+fn summarize(sorted: &[f32], out: &mut Vec<Rank>) {
+    let mut below = 0usize;
+    for run in sorted.chunk_by(|a, b| a == b) {
+        let w = run.len();
+        out.push(Rank {
+            value: run[0],
+            rmin: below as f32,
+            rmax: (below + w) as f32,
+            wmin: w as f32,
+        });
+        below += w;
+    }
+}
+
+/// XGBoost's `WQSummary::SetPrune`: keep at most `max_size` entries at evenly spaced ranks,
+/// the first and the last included.
+fn prune(src: &[Rank], max_size: usize) -> Vec<Rank> {
+    if src.len() <= max_size {
+        return src.to_vec();
+    }
+    let begin = src[0].rmax;
+    let range = src[src.len() - 1].rmin - src[0].rmax;
+    let n = (max_size - 1) as f32;
+    let mut out = vec![src[0]];
+    let (mut i, mut last) = (1usize, 0usize);
+    for k in 1..max_size - 1 {
+        let dx2 = 2.0 * ((k as f32 * range) / n + begin);
+        while i < src.len() - 1 && dx2 >= src[i + 1].rmax + src[i + 1].rmin {
+            i += 1;
+        }
+        if i == src.len() - 1 {
+            break;
+        }
+        let pick = if dx2 < (src[i].rmin + src[i].wmin) + (src[i + 1].rmax - src[i + 1].wmin) {
+            i
+        } else {
+            i + 1
+        };
+        if pick != last {
+            out.push(src[pick]);
+            last = pick;
+        }
+    }
+    if last != src.len() - 1 {
+        out.push(src[src.len() - 1]);
+    }
+    out
+}
+
 impl HistPoints {
     pub fn build(cols: &Columns, max_bin: u32) -> HistPoints {
         let max_bin = max_bin.max(2) as usize;
@@ -42,25 +105,21 @@ impl HistPoints {
         let mut cuts = Vec::new();
         let mut min_val = vec![0f32; n_cols];
         let mut bins = vec![0u32; cols.values.len()];
-        let mut summary: Vec<f32> = Vec::new();
+        let mut summary: Vec<Rank> = Vec::new();
         for f in 0..n_cols {
             let vals = &cols.values[cols.start[f]..cols.start[f + 1]];
             if let (Some(&lo), Some(&hi)) = (vals.first(), vals.last()) {
+                // The column's quantile summary pruned as XGBoost prunes it: first to
+                // 8 x max_bin entries, then to max_bin + 1. Cuts are the summary's values after
+                // the first, at most max_bin - 1 of them, then one beyond the largest value.
                 summary.clear();
-                // The distinct values, or when there are more than max_bin, max_bin + 1 values
-                // at evenly spaced ranks from the smallest to the largest (XGBoost's summary).
-                // Cuts are the summary's values after the first, at most max_bin - 1 of them,
-                // then one beyond the largest value.
-                summary.extend(vals.iter().copied());
-                summary.dedup();
-                if summary.len() > max_bin {
-                    summary.clear();
-                    let n = vals.len() - 1;
-                    summary.extend((0..=max_bin).map(|k| vals[(k * n + max_bin / 2) / max_bin]));
-                    summary.dedup();
+                summarize(vals, &mut summary);
+                if vals.len() > max_bin * SKETCH_FACTOR {
+                    summary = prune(&summary, max_bin * SKETCH_FACTOR);
                 }
+                summary = prune(&summary, max_bin + 1);
                 let first = cuts.len();
-                cuts.extend_from_slice(&summary[1..summary.len().min(max_bin)]);
+                cuts.extend(summary[1..summary.len().min(max_bin)].iter().map(|e| e.value));
                 cuts.push(hi + (hi.abs() + CUT_EPS));
                 min_val[f] = lo - (lo.abs() + CUT_EPS);
                 let col_cuts = &cuts[first..];
@@ -538,6 +597,25 @@ mod tests {
         assert_eq!(h.forward(0, 0, 1), 0.5);
         assert_eq!(h.backward(0, 1, 2), 1.0);
         assert!(h.below(0, 0) < 0.25);
+    }
+
+    #[test]
+    fn prune_keeps_evenly_spaced_ranks() {
+        // Ten values, one each, pruned to four: XGBoost's rule picks ranks 0, 3, 6, 9 (worked
+        // by hand: targets 2 * (k * 8 / 3 + 1) = 7.33 and 12.67 against rmin + rmax).
+        let vals: Vec<f32> = (0..10).map(|i| i as f32).collect();
+        let mut s = Vec::new();
+        summarize(&vals, &mut s);
+        assert_eq!(s.len(), 10);
+        let p: Vec<f32> = prune(&s, 4).iter().map(|e| e.value).collect();
+        assert_eq!(p, vec![0.0, 3.0, 6.0, 9.0]);
+        assert_eq!(prune(&s, 20).len(), 10, "small summaries are kept whole");
+        // Duplicates weigh: one value holding most of the mass is picked.
+        let mut s = Vec::new();
+        summarize(&[1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 3.0, 4.0, 5.0], &mut s);
+        assert_eq!((s[1].rmin, s[1].rmax, s[1].wmin), (1.0, 7.0, 6.0));
+        let p: Vec<f32> = prune(&s, 3).iter().map(|e| e.value).collect();
+        assert_eq!(p, vec![1.0, 2.0, 5.0]);
     }
 
     #[test]

@@ -114,7 +114,8 @@ pub struct Params {
     /// Worker threads; 0 = all cores. The model does not depend on it.
     pub threads: usize,
     /// The starting prediction in target space; `None` estimates it from the targets as
-    /// XGBoost >= 2 does (the mean target for every objective here).
+    /// XGBoost >= 2 does: the mean target (Poisson: margin `ln(mean)`; squared-log1p: the mean
+    /// of `ln(1 + target)` as margin).
     pub base_score: Option<f64>,
     /// Stop after this many rounds without a better validation RMSE and keep the best round's
     /// trees (needs a validation set).

@@ -199,8 +199,12 @@ fn gamma_prunes_weak_splits() {
             gamma: (root + child) / 2.0,
             ..base
         };
-        let (b, _) = train(&x, &y, &mid, None).unwrap();
+        let (b, r) = train(&x, &y, &mid, None).unwrap();
         assert_eq!(b.trees[0].n_leaves(), 2, "{:?}", mid.method);
+        // The training rows' margins followed the pruned tree: the reported RMSE is the model's.
+        let pred = b.predict(&x);
+        let rmse = (pred.iter().zip(&y).map(|(p, t)| (p - t).powi(2)).sum::<f64>() / 8.0).sqrt();
+        assert!(close(r.train_rmse[0], rmse), "{} vs {rmse}", r.train_rmse[0]);
         let all = Params {
             gamma: root + 1.0,
             ..base
