@@ -2,7 +2,7 @@
 //! and serving trees exported from Python XGBoost through the crate's XGBoost loader.
 //!
 //! The crate is dense-only and has sharp edges this module keeps away from users:
-//! - it panics on NaN (it sorts with `partial_cmp().unwrap()`), so non-finite values are refused
+//! - it panics on NaN (its sort compares floats with `partial_cmp` and unwraps), so non-finite values are refused
 //!   here first;
 //! - `f32::MIN` (`VALUE_TYPE_UNKNOWN`) is its "missing" marker: a trained model gets absent
 //!   entries as real 0.0 (what they are in TF-IDF), an XGBoost import gets them as missing (what
