@@ -424,4 +424,5 @@ fn boost(
 }
 
 #[cfg(test)]
+#[path = "tests/boost.rs"]
 mod tests;

@@ -1,0 +1,74 @@
+use super::*;
+
+#[test]
+fn atomic_write_commits_or_leaves_nothing() {
+    let dir = std::env::temp_dir().join(format!("hn-io-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("a.txt");
+    let p = target.to_str().unwrap();
+    let err = write_atomically(p, |o| {
+        o.write_all(b"half")?;
+        Err(Error::new("boom"))
+    });
+    assert!(err.is_err());
+    assert!(!target.exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "temp file left behind");
+    write_atomically(p, |o| Ok(o.write_all(b"whole")?)).unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), b"whole");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn streamed_fingerprint_matches() {
+    let mut r = FingerprintReader::new(&b"hello world"[..]);
+    let mut sink = Vec::new();
+    r.read_to_end(&mut sink).unwrap();
+    assert_eq!(r.fingerprint(), fingerprint(b"hello world"));
+}
+
+#[test]
+fn commit_all_undoes_earlier_outputs_on_failure() {
+    let dir = std::env::temp_dir().join(format!("hn-io-all-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let a = dir.join("a.txt");
+    let b = dir.join("sub").join("b.txt");
+    std::fs::create_dir_all(b.parent().unwrap()).unwrap();
+    let mut oa = Output::create(a.to_str().unwrap()).unwrap();
+    let mut ob = Output::create(b.to_str().unwrap()).unwrap();
+    oa.write_all(b"a").unwrap();
+    ob.write_all(b"b").unwrap();
+    // The second rename fails: its directory is gone.
+    std::fs::remove_dir_all(b.parent().unwrap()).unwrap();
+    assert!(commit_all(vec![oa, ob]).is_err());
+    assert!(!a.exists(), "first output left behind as if fresh");
+    assert!(distinct_outputs(&["x", "y", "x"]).is_err());
+    assert!(distinct_outputs(&["x", "-"]).is_ok());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn stale_temp_files_of_dead_runs_are_removed() {
+    let dir = std::env::temp_dir().join(format!("hn-io-stale-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("out.parquet");
+    // No process has pid u32::MAX - 1; ours is alive.
+    let dead = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 1));
+    let live = dir.join(format!(".out.parquet.tmp-{}", std::process::id()));
+    let other = dir.join(format!(".other.parquet.tmp-{}", u32::MAX - 1));
+    for p in [&dead, &live, &other] {
+        std::fs::write(p, b"x").unwrap();
+    }
+    remove_stale_temps(&target);
+    assert!(!dead.exists(), "a dead run's temp file stays behind");
+    assert!(live.exists(), "a live run's temp file was removed");
+    assert!(other.exists(), "another target's temp file was removed");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fingerprint_is_sha256() {
+    assert_eq!(
+        fingerprint(b"abc"),
+        "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+}

@@ -1,0 +1,76 @@
+use super::*;
+use crate::features::Features;
+
+fn features(n: usize) -> FeaturesFile {
+    let mut x = Csr::new(4);
+    let mut y = Vec::new();
+    for i in 0..n {
+        // Feature 2 present adds 30; feature 0's value scales 10.
+        let v0 = (i % 5) as f32 / 5.0;
+        if i % 3 == 0 {
+            x.push_row(&[0, 2], &[v0, 1.0]);
+            y.push(30.0 + 10.0 * v0 as f64);
+        } else {
+            x.push_row(&[0], &[v0]);
+            y.push(10.0 * v0 as f64);
+        }
+    }
+    FeaturesFile {
+        name: "f.parquet".into(),
+        fingerprint: "sha256:f".into(),
+        features: Features {
+            ids: (0..n as i64).collect(),
+            target: y,
+            x,
+            vectorizer: Some("sha256:v".into()),
+        },
+    }
+}
+
+#[test]
+fn save_load_round_trip_predicts_identically() {
+    let f = features(90);
+    for engine in [Source::Native, Source::Gbdt] {
+        let opts = TrainOptions {
+            params: Params::default(),
+            engine,
+            max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+        };
+        let (m, s) = train(&f, None, &opts).unwrap();
+        assert!(s.train.r2 > 0.99, "{engine:?}: {:?}", s.train);
+        let bytes = artifact::to_bytes(KIND, &m).unwrap();
+        let back: Model = artifact::from_bytes(&bytes, KIND).unwrap();
+        assert_eq!(back.predict(&f.features.x), m.predict(&f.features.x));
+        assert_eq!(back.vectorizer.as_deref(), Some("sha256:v"));
+        assert_eq!(back.training.as_ref().unwrap().rows, 90);
+        assert_eq!(artifact::to_bytes(KIND, &back).unwrap(), bytes);
+    }
+}
+
+#[test]
+fn belonging() {
+    let f = features(30);
+    let opts = TrainOptions {
+        params: Params::default(),
+        engine: Source::Native,
+        max_dense_bytes: 0,
+    };
+    let (m, _) = train(&f, None, &opts).unwrap();
+    m.check_features("m", &f).unwrap();
+    let mut other = features(30);
+    other.features.vectorizer = Some("sha256:other".into());
+    let e = m.check_features("m", &other).unwrap_err();
+    assert!(e.to_string().contains("do not belong together"), "{e}");
+    let mut wider = features(30);
+    wider.features.x.n_cols = 5;
+    assert!(
+        m.check_features("m", &wider)
+            .unwrap_err()
+            .to_string()
+            .contains("reads 4 features")
+    );
+    assert!(m.check_vectorizer("m", "v", "sha256:v", 4).is_ok());
+    assert_eq!(short("sha256:0123456789abcdef"), "sha256:0123456789ab");
+    assert_eq!(short("é"), "é");
+    assert_eq!(short("sha256:aéééééé"), "sha256:aéééééé", "no cut inside a character");
+}

@@ -1,0 +1,202 @@
+use super::*;
+
+fn docs<'a>(v: &'a [&'a str]) -> Vec<Option<&'a str>> {
+    v.iter().map(|s| Some(*s)).collect()
+}
+
+/// The committed fixture: scikit-learn's output on hard titles (scripts/make-tfidf-fixture.py).
+pub(crate) fn sklearn_fixture() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../testdata/tfidf-sklearn.json")).unwrap()
+}
+
+/// scikit-learn's keyword arguments as our settings.
+pub(crate) fn settings_from_sklearn(kw: &serde_json::Value) -> Settings {
+    let df = |v: &serde_json::Value| match v.as_u64() {
+        Some(c) => DocFreq::Count(c),
+        None => DocFreq::Proportion(v.as_f64().unwrap()),
+    };
+    let mut s = Settings::default();
+    for (k, v) in kw.as_object().unwrap() {
+        match k.as_str() {
+            "ngram_range" => s.ngram = (v[0].as_u64().unwrap() as usize, v[1].as_u64().unwrap() as usize),
+            "min_df" => s.min_df = df(v),
+            "max_df" => s.max_df = df(v),
+            "max_features" => s.max_features = Some(v.as_u64().unwrap() as usize),
+            "sublinear_tf" => s.sublinear_tf = v.as_bool().unwrap(),
+            "lowercase" => s.lowercase = v.as_bool().unwrap(),
+            "token_pattern" => s.token_pattern = Some(v.as_str().unwrap().to_string()),
+            _ => panic!("fixture setting {k} not mapped"),
+        }
+    }
+    s
+}
+
+pub(crate) fn assert_rows_match(case: &str, x: &Csr, want: &serde_json::Value) {
+    let want = want.as_array().unwrap();
+    assert_eq!(x.n_rows(), want.len(), "{case}: rows");
+    for (r, w) in want.iter().enumerate() {
+        let (idx, val) = x.row(r);
+        let wi: Vec<u32> = w[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
+        assert_eq!(idx, &wi[..], "{case}: row {r} indices");
+        for (k, wv) in w[1].as_array().unwrap().iter().enumerate() {
+            let wv = wv.as_f64().unwrap();
+            assert!(
+                (val[k] as f64 - wv).abs() < 1e-6,
+                "{case}: row {r}: {} vs sklearn {wv}",
+                val[k]
+            );
+        }
+    }
+}
+
+#[test]
+fn equals_scikit_learn_on_the_fixture() {
+    let fx = sklearn_fixture();
+    let strs = |k: &str| -> Vec<String> {
+        fx[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (titles, unseen) = (strs("titles"), strs("unseen"));
+    let titles: Vec<Option<&str>> = titles.iter().map(|s| Some(s.as_str())).collect();
+    let unseen: Vec<Option<&str>> = unseen.iter().map(|s| Some(s.as_str())).collect();
+    let cases = fx["cases"].as_array().unwrap();
+    assert!(cases.len() >= 8);
+    for c in cases {
+        let name = c["name"].as_str().unwrap();
+        let (v, x) = Vectorizer::fit(&titles, settings_from_sklearn(&c["settings"])).unwrap();
+        let vocab: Vec<&str> = c["vocabulary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        assert_eq!(v.vocabulary(), &vocab[..], "{name}: vocabulary");
+        for (i, w) in c["idf"].as_array().unwrap().iter().enumerate() {
+            assert!(
+                (v.idf()[i] - w.as_f64().unwrap()).abs() < 1e-9,
+                "{name}: idf of {}",
+                vocab[i]
+            );
+        }
+        assert_rows_match(name, &x, &c["fit_rows"]);
+        assert_rows_match(name, &v.transform(&unseen), &c["transform_rows"]);
+    }
+}
+
+#[test]
+fn small_corpus_by_hand() {
+    let texts = docs(&["the cat", "the dog dog", ""]);
+    let (v, x) = Vectorizer::fit(&texts, Settings::default()).unwrap();
+    assert_eq!(v.vocabulary(), ["cat", "dog", "the"]);
+    let idf = |df: f64| (4.0f64 / (1.0 + df)).ln() + 1.0;
+    assert!((v.idf()[0] - idf(1.0)).abs() < 1e-12);
+    assert!((v.idf()[2] - idf(2.0)).abs() < 1e-12);
+    let (c, t) = (idf(1.0), idf(2.0));
+    let n = (c * c + t * t).sqrt();
+    assert!((x.get(0, 0) as f64 - c / n).abs() < 1e-6);
+    assert!((x.get(0, 2) as f64 - t / n).abs() < 1e-6);
+    let (d, n) = (2.0 * idf(1.0), ((2.0 * idf(1.0)).powi(2) + t * t).sqrt());
+    assert!((x.get(1, 1) as f64 - d / n).abs() < 1e-6);
+    assert_eq!(x.row(2).0.len(), 0);
+    // transform of the training texts equals fit's rows; unseen terms are ignored.
+    assert_eq!(v.transform(&texts), x);
+    let y = v.transform(&[Some("a zebra and a cat"), None]);
+    assert_eq!(y.row(0).0, &[0]);
+    assert!((y.row(0).1[0] - 1.0).abs() < 1e-7);
+    assert_eq!(y.row(1).0.len(), 0);
+    assert_eq!(v.term(1), Some("dog"));
+    assert_eq!(v.term(3), None);
+}
+
+#[test]
+fn many_chunks_equal_one() {
+    let words = ["alpha", "beta", "gamma", "delta", "eps"];
+    let owned: Vec<String> = (0..5000)
+        .map(|i| format!("{} {} {}", words[i % 5], words[(i / 5) % 5], words[(i * 7) % 5]))
+        .collect();
+    let texts: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
+    let (v, x) = Vectorizer::fit(&texts, Settings::default()).unwrap();
+    assert_eq!(v.vocabulary(), ["alpha", "beta", "delta", "eps", "gamma"]);
+    assert_eq!(x.n_rows(), 5000);
+    assert_eq!(v.transform(&texts), x);
+}
+
+#[test]
+fn pruning_and_errors() {
+    let texts = docs(&["aa bb cc", "aa bb", "aa", "dd dd dd"]);
+    let s = Settings {
+        min_df: DocFreq::Count(2),
+        max_df: DocFreq::Proportion(0.5),
+        ..Default::default()
+    };
+    let (v, _) = Vectorizer::fit(&texts, s).unwrap();
+    assert_eq!(v.vocabulary(), ["bb"]);
+    let s = Settings {
+        max_features: Some(2),
+        ..Default::default()
+    };
+    // tf: aa 3, dd 3, bb 2, cc 1.
+    let (v, _) = Vectorizer::fit(&texts, s).unwrap();
+    assert_eq!(v.vocabulary(), ["aa", "dd"]);
+    let s = Settings {
+        min_df: DocFreq::Count(3),
+        max_df: DocFreq::Count(2),
+        ..Default::default()
+    };
+    assert!(Vectorizer::fit(&texts, s).is_err());
+    let s = Settings {
+        min_df: DocFreq::Count(4),
+        ..Default::default()
+    };
+    let e = Vectorizer::fit(&texts, s).unwrap_err();
+    assert!(e.to_string().contains("no terms remain"), "{e}");
+    assert!(Vectorizer::fit(&[], Settings::default()).is_err());
+    assert!(Vectorizer::fit(&docs(&["a b", ""]), Settings::default()).is_err());
+}
+
+#[test]
+fn doc_freq_parsing() {
+    assert_eq!("5".parse::<DocFreq>(), Ok(DocFreq::Count(5)));
+    assert_eq!("1.0".parse::<DocFreq>(), Ok(DocFreq::Proportion(1.0)));
+    assert_eq!("1e-1".parse::<DocFreq>(), Ok(DocFreq::Proportion(0.1)));
+    assert!("0".parse::<DocFreq>().is_err());
+    assert!("1.5".parse::<DocFreq>().is_err());
+    assert!("x".parse::<DocFreq>().is_err());
+}
+
+#[test]
+fn artifact_round_trip_and_refusals() {
+    let s = Settings {
+        ngram: (1, 2),
+        sublinear_tf: true,
+        ..Default::default()
+    };
+    let (v, _) = Vectorizer::fit(&docs(&["Show HN: a thing", "Ask HN: why"]), s).unwrap();
+    let bytes = v.to_bytes().unwrap();
+    let back = Vectorizer::from_bytes(&bytes).unwrap();
+    assert_eq!(back, v);
+    assert_eq!(back.index_of("show hn"), v.index_of("show hn"));
+    assert!(back.index_of("show hn").is_some());
+    let other = artifact::to_bytes(Kind { version: 2, ..KIND }, &v).unwrap();
+    assert!(
+        Vectorizer::from_bytes(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("version 2")
+    );
+    assert!(
+        Vectorizer::from_bytes(&bytes[..bytes.len() - 3])
+            .unwrap_err()
+            .to_string()
+            .contains("truncated")
+    );
+}
