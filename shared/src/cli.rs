@@ -143,7 +143,7 @@ impl Progress {
     }
 
     fn draw(&self, done: u64, elapsed: Duration) {
-        let pct = if self.total > 0 { done * 100 / self.total } else { 100 };
+        let pct = (done * 100).checked_div(self.total).unwrap_or(100);
         let rate = done as f64 / elapsed.as_secs_f64().max(1e-3);
         PROGRESS_SHOWN.store(1, Ordering::Relaxed);
         let _ = write!(

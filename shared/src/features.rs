@@ -56,8 +56,8 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
             None => return Err(err(format!("target is null for id {}", ids[row]))),
         }
     }
-    let indices = list_column::<UInt32Type>(&t, INDICES, DataType::UInt32)?;
-    let values = list_column::<Float32Type>(&t, VALUES, DataType::Float32)?;
+    let indices = list_column(&t, INDICES, DataType::UInt32)?;
+    let values = list_column(&t, VALUES, DataType::Float32)?;
     let declared: Option<usize> = match t.meta("n_features") {
         Some(s) => Some(
             s.parse()
@@ -118,7 +118,7 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
     })
 }
 
-fn list_column<T: arrow::datatypes::ArrowPrimitiveType>(t: &Table, col: &str, item: DataType) -> Result<ListArray> {
+fn list_column(t: &Table, col: &str, item: DataType) -> Result<ListArray> {
     let arr = t.column(col)?;
     let want = DataType::List(Arc::new(Field::new_list_field(item.clone(), true)));
     let ok = matches!(

@@ -72,7 +72,7 @@ impl Dump {
             let n = reader
                 .take(MAX_LINE as u64 + 1)
                 .read_until(b'\n', &mut self.buf)
-                .map_err(|e| self.err(&format!("{}", describe_io(&e))))?;
+                .map_err(|e| self.err(&describe_io(&e).to_string()))?;
             if n == 0 {
                 return Ok(None);
             }
