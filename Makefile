@@ -35,7 +35,8 @@ SOURCES := Cargo.toml Cargo.lock $(shell find shared/src tools -name '*.rs' 2>/d
 all: $(DATA)/stories.parquet $(DATA)/latest.parquet ## the whole pipeline on live data
 
 help: ## list targets
-	@grep -hE '^[a-zA-Z_$$()/. -]+&?:.*## ' $(MAKEFILE_LIST) | sed -E 's/ ?&?:.*## /\t/' | expand -t 28
+	@grep -hE '^[a-zA-Z_$$()/. -]+&?:.*## ' $(MAKEFILE_LIST) | sed -E 's/ ?&?:.*## /\t/; s|[$$][(]DATA[)]|$(DATA)|g' \
+	  | expand -t 28
 
 build: $(addprefix $(BIN)/,$(TOOLS)) ## build the tools (release)
 
@@ -60,6 +61,7 @@ $(DATA)/latest.parquet: $(BIN)/hn-fetch ## the newest stories, to predict for (r
 # on them. `-W` tells make the fetch tool is new, so exactly the rules that run it are stale.
 refresh: build ## fetch new stories into $(DATA) and rebuild everything downstream (cron)
 	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch all
+
 # Train/test split: one run makes both files (a grouped target), written together or not at all.
 $(DATA)/train.parquet $(DATA)/test.parquet &: $(DATA)/stories.parquet $(BIN)/split ## train/test split of the stories
 	$(BIN)/split $(DATA)/stories.parquet -o $(DATA)/train.parquet --test $(DATA)/test.parquet $(SPLIT_ARGS)
