@@ -43,11 +43,7 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
     let t = Table::read(path, Some(&[ID, TARGET, INDICES, VALUES]))?;
     let name = t.name.clone();
     let err = |msg: String| Error::new(format!("{name}: {msg}"));
-    let ids_opt = t.i64_column(ID)?;
-    let mut ids = Vec::with_capacity(ids_opt.len());
-    for (row, v) in ids_opt.iter().enumerate() {
-        ids.push(v.ok_or_else(|| err(format!("column \"id\" is null at row {row}")))?);
-    }
+    let ids = t.required_i64_column(ID)?;
     let mut target = Vec::with_capacity(ids.len());
     for (row, v) in t.f64_column(TARGET)?.into_iter().enumerate() {
         match v {

@@ -60,10 +60,7 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
     let t = Table::read(&job.stories, None)?;
     let c = &job.columns;
-    let mut ids = Vec::with_capacity(t.num_rows());
-    for (row, v) in t.i64_column(&c.id)?.into_iter().enumerate() {
-        ids.push(v.ok_or_else(|| Error::new(format!("{}: column \"{}\" is null at row {row}", t.name, c.id)))?);
-    }
+    let ids = t.required_i64_column(&c.id)?;
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
     }

@@ -180,12 +180,7 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
     if n == 0 {
         return Err(Error::new(format!("{name} has no rows to split")));
     }
-    let ids = table.i64_column(&opts.id)?;
-    let ids: Vec<i64> = ids
-        .into_iter()
-        .enumerate()
-        .map(|(row, v)| v.ok_or_else(|| Error::new(format!("{name}: column \"{}\" is null at row {row}", opts.id))))
-        .collect::<Result<_>>()?;
+    let ids = table.required_i64_column(&opts.id)?;
 
     let duplicate_ids = {
         let mut sorted = ids.clone();
@@ -193,7 +188,7 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
         sorted.windows(2).filter(|w| w[0] == w[1]).count()
     };
     let need_target = opts.null_target != NullTarget::Keep || opts.stratify.is_some();
-    let target: Option<Vec<Option<f64>>> = if need_target || table.has_column(&opts.target) {
+    let target: Option<Vec<Option<f64>>> = if need_target {
         let t = table.f64_column(&opts.target).map_err(|e| {
             if table.has_column(&opts.target) {
                 e

@@ -153,6 +153,18 @@ impl Table {
         }
     }
 
+    /// An integer column that must have a value in every row (ids): a null is an error naming the
+    /// row.
+    pub fn required_i64_column(&self, col: &str) -> Result<Vec<i64>> {
+        self.i64_column(col)?
+            .into_iter()
+            .enumerate()
+            .map(|(row, v)| {
+                v.ok_or_else(|| Error::new(format!("{}: column \"{col}\" is null at row {row}", self.name)))
+            })
+            .collect()
+    }
+
     /// A column as f64: ints and floats of any width. Nulls stay `None`; NaN stays NaN (the
     /// caller decides whether NaN is acceptable).
     pub fn f64_column(&self, col: &str) -> Result<Vec<Option<f64>>> {
@@ -408,7 +420,7 @@ pub fn stories_to_batch(stories: &[Story]) -> Result<RecordBatch> {
 /// `time` are required; the rest may be missing (then null/false/0).
 pub fn read_stories(table: &Table) -> Result<Vec<Story>> {
     let n = table.num_rows();
-    let ids = table.i64_column("id")?;
+    let ids = table.required_i64_column("id")?;
     let times = table.i64_column("time")?;
     let opt_str = |c: &str| -> Result<Option<StringArray>> {
         if table.has_column(c) {
@@ -433,7 +445,7 @@ pub fn read_stories(table: &Table) -> Result<Vec<Story>> {
     let get = |a: &Option<StringArray>, i: usize| a.as_ref().filter(|a| a.is_valid(i)).map(|a| a.value(i).to_string());
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let id = ids[i].ok_or_else(|| Error::new(format!("{}: column \"id\" is null at row {i}", table.name)))?;
+        let id = ids[i];
         let time =
             times[i].ok_or_else(|| Error::new(format!("{}: column \"time\" is null for item {id}", table.name)))?;
         out.push(Story {

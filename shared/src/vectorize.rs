@@ -44,10 +44,7 @@ impl Docs {
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
         let t = Table::read(path, Some(&[&cols.id, &cols.text, &cols.target]))?;
         let name = t.name.clone();
-        let mut ids = Vec::with_capacity(t.num_rows());
-        for (row, v) in t.i64_column(&cols.id)?.into_iter().enumerate() {
-            ids.push(v.ok_or_else(|| Error::new(format!("{name}: column \"{}\" is null at row {row}", cols.id)))?);
-        }
+        let ids = t.required_i64_column(&cols.id)?;
         let mut target = Vec::with_capacity(ids.len());
         for (row, v) in t.f64_column(&cols.target)?.into_iter().enumerate() {
             match v {
