@@ -28,7 +28,7 @@ TOOLS   := hn-fetch split vectorize train score predict
 SPLIT_ARGS ?=
 # vectorize fit: scikit-learn's TfidfVectorizer() by default; e.g. '--min-df 2 --ngram 1,2'.
 VECTORIZE_ARGS ?=
-SOURCES := Cargo.toml Cargo.lock $(shell find shared/src tools -name '*.rs' 2>/dev/null)
+SOURCES := Cargo.toml Cargo.lock shared/Cargo.toml $(shell find shared/src tools -name '*.rs' 2>/dev/null)
 
 .PHONY: all demo test help clean clean-all build refresh
 
@@ -57,7 +57,7 @@ $(DATA)/latest.parquet: $(BIN)/hn-fetch ## the newest stories, to predict for (r
 	@mkdir -p $(@D)
 	$(BIN)/hn-fetch $(SOURCE) $(LATEST_ARGS) -o $@
 
-# For cron: fetch again (incrementally) even though the files exist, then rebuild what depends
+# For cron: fetch again (stories incrementally, the latest afresh) even though the files exist, then rebuild what depends
 # on them. `-W` tells make the fetch tool is new, so exactly the rules that run it are stale.
 refresh: build ## fetch new stories into $(DATA) and rebuild everything downstream (cron)
 	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch all
