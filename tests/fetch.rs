@@ -646,7 +646,8 @@ fn makefile_fetch_assets_are_raw_data() {
     let dir = tmpdir("make");
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/Makefile"), dir.join("Makefile")).unwrap();
     // The build stamp's prerequisites, older than the stamp: make must not run cargo here.
-    for f in ["Cargo.toml", "Cargo.lock"] {
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    for f in ["Cargo.toml", "Cargo.lock", "shared/Cargo.toml"] {
         std::fs::write(dir.join(f), "").unwrap();
     }
     std::fs::create_dir_all(dir.join("bin")).unwrap();

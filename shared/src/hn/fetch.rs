@@ -164,7 +164,7 @@ impl fmt::Display for Summary {
 /// One fetched id.
 struct Got {
     item: Option<Item>,
-    /// The item's JSON (kept for `--raw` and the journal).
+    /// The item's JSON, kept only for `--raw` (stories carry `kids` lists: kilobytes an id).
     json: Option<String>,
     fetched_at: i64,
 }
@@ -186,7 +186,7 @@ fn load_previous(req: &Request) -> Result<Previous> {
         input: None,
     };
     let Some(path) = &req.since else { return Ok(prev) };
-    if path != "-" && !std::path::Path::new(path).exists() {
+    if !crate::io::is_stdio(path) && !std::path::Path::new(path).exists() {
         crate::info!("{path} does not exist yet: starting fresh");
         return Ok(prev);
     }
@@ -210,6 +210,11 @@ pub fn run(req: &Request) -> Result<Summary> {
         return Err(Error::new(
             "--since merges into a stories table: it cannot be combined with --raw",
         ));
+    }
+    if let (Source::Dump(_), Selection::List(name)) = (&req.source, &req.selection) {
+        return Err(Error::new(format!(
+            "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
+        )));
     }
     let prev = load_previous(req)?;
     let mut summary = Summary {
@@ -280,7 +285,7 @@ pub fn run(req: &Request) -> Result<Summary> {
         }
         let stories: Vec<Story> = rows.into_values().collect();
         summary.rows = stories.len();
-        prov = prov.extra("fetched_at", crate::clock::now_unix().to_string());
+        prov = prov.extra("fetched_at", req.filter.now.to_string());
         write_parquet(&req.output, &stories_to_batch(&stories)?, &prov)?;
     }
     if let Some(j) = journal {
@@ -300,13 +305,8 @@ fn collect_from_dump(req: &Request, path: &str, prev: &Previous) -> Result<(BTre
     let window = |anchor: i64, id: i64| match &req.selection {
         Selection::Latest(n) => id > anchor.saturating_sub(*n as i64),
         Selection::Ids(a, b) => (*a..=*b).contains(&id),
-        Selection::List(_) => false,
+        Selection::List(_) => false, // refused in run(): a dump has no lists
     };
-    if let Selection::List(name) = &req.selection {
-        return Err(Error::new(format!(
-            "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
-        )));
-    }
     while let Some((item, value)) = dump.next_item()? {
         let id = item.id;
         if req.filter.min_age.is_none() || item.time.is_some_and(|t| req.filter.old_enough(t)) {
@@ -411,7 +411,11 @@ fn collect_from_api(
                 Some(v) => Item::from_json(v).ok().flatten(),
                 None => None,
             };
-            let json = e.item.as_ref().map(Value::to_string);
+            let json = if req.raw {
+                e.item.as_ref().map(Value::to_string)
+            } else {
+                None
+            };
             got.insert(
                 e.id,
                 Got {
@@ -433,7 +437,8 @@ fn collect_from_api(
     let breaker = (2 * req.concurrency).max(32);
     let mut failures: Vec<(i64, String)> = Vec::new();
     let mut consecutive = 0usize;
-    let mut tripped = false;
+    // The streak that tripped the breaker: answers still in flight may reset `consecutive` after.
+    let mut tripped: Option<usize> = None;
     let progress = crate::cli::Progress::new("fetching", todo.len() as u64);
     let res = fetch_many(client, &todo, req.concurrency, |id, r| {
         progress.inc(1);
@@ -447,6 +452,7 @@ fn collect_from_api(
                 if let Some(j) = journal.as_mut() {
                     j.append(id, now, json.as_deref())?;
                 }
+                let json = if req.raw { json } else { None };
                 got.insert(
                     id,
                     Got {
@@ -460,8 +466,8 @@ fn collect_from_api(
                 crate::verbose!("item {id}: {}", e.msg);
                 failures.push((id, e.msg));
                 consecutive += 1;
-                if consecutive >= breaker && !tripped {
-                    tripped = true;
+                if consecutive >= breaker && tripped.is_none() {
+                    tripped = Some(consecutive);
                     return Ok(false);
                 }
             }
@@ -477,7 +483,7 @@ fn collect_from_api(
     summary.requests = stats.requests.load(Ordering::Relaxed);
     summary.retries = stats.retries.load(Ordering::Relaxed);
     failures.sort();
-    if tripped || failures.len() > allowed {
+    if tripped.is_some() || failures.len() > allowed {
         let names: Vec<String> = failures.iter().take(5).map(|(id, _)| id.to_string()).collect();
         let more = if failures.len() > 5 {
             format!(" and {} more", failures.len() - 5)
@@ -485,11 +491,10 @@ fn collect_from_api(
             String::new()
         };
         let why = &failures[0].1;
-        let head = if tripped {
+        let head = if let Some(streak) = tripped {
             format!(
-                "the HN API at {} stopped answering ({} ids failed in a row)",
-                client.base(),
-                consecutive
+                "the HN API at {} stopped answering ({streak} ids failed in a row)",
+                client.base()
             )
         } else {
             format!("{} of {} ids failed", failures.len(), plan.len())
