@@ -5,10 +5,9 @@
 //! refused with a message that says which, before bincode sees a byte.
 
 use crate::error::{Error, Result};
-use crate::io::{Input, Output};
+use crate::io::Input;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::io::Write;
 
 const MAGIC: &[u8; 8] = b"HNPIPE\0\x01";
 const HEADER_LEN: usize = 8 + 8 + 4 + 8;
@@ -36,15 +35,8 @@ fn config() -> impl bincode::config::Config {
     bincode::config::standard()
 }
 
-/// Encode `body` behind the header and write it atomically to `path`.
-pub fn write<T: Serialize>(path: &str, kind: Kind, body: &T) -> Result<()> {
-    let bytes = to_bytes(kind, body)?;
-    let mut out = Output::create(path)?;
-    out.write_all(&bytes)
-        .map_err(|e| Error::new(format!("writing {}: {e}", out.name())))?;
-    out.commit()
-}
-
+/// Encode `body` behind the header. Callers write the bytes themselves (they also fingerprint
+/// them for lineage).
 pub fn to_bytes<T: Serialize>(kind: Kind, body: &T) -> Result<Vec<u8>> {
     let body = bincode::serde::encode_to_vec(body, config())
         .map_err(|e| Error::new(format!("encoding the {}: {e}", kind.name)))?;

@@ -79,36 +79,11 @@ pub struct Model {
     pub training: Option<TrainingData>,
 }
 
-/// Parse a CLI objective name.
-pub fn parse_objective(s: &str) -> std::result::Result<Objective, String> {
-    match s {
-        "squared-error" | "reg:squarederror" => Ok(Objective::SquaredError),
-        "poisson" | "count:poisson" => Ok(Objective::Poisson),
-        "squared-log1p" => Ok(Objective::SquaredLog1p),
-        _ => Err(format!(
-            "unknown objective {s:?} (use squared-error, poisson or squared-log1p)"
-        )),
-    }
-}
-
-/// The CLI name of an objective.
-pub fn objective_name(o: Objective) -> &'static str {
-    match o {
-        Objective::SquaredError => "squared-error",
-        Objective::Poisson => "poisson",
-        Objective::SquaredLog1p => "squared-log1p",
-    }
-}
-
 impl Model {
     /// Read a model artifact; a file of another kind or version, cut short or garbled, is a
     /// one-line error naming it.
     pub fn read(path: &str) -> Result<Loaded<Model>> {
         artifact::read(path, KIND)
-    }
-
-    pub fn write(&self, path: &str) -> Result<()> {
-        artifact::write(path, KIND, self)
     }
 
     /// Predicted comment counts (target space) for every row.
@@ -267,11 +242,11 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
             )));
         }
     }
+    opts.params.validate()?;
     let started = Instant::now();
     let mut notes = Vec::new();
     let (engine, report) = match opts.engine {
         Source::Native => {
-            opts.params.validate()?;
             let valid = valid.map(|v| (&v.features.x, v.features.target.as_slice()));
             let (booster, report) = boost::train(x, y, &opts.params, valid)?;
             (Engine::Native(booster), Some(report))
@@ -344,6 +319,9 @@ fn dense_params(p: &Params, max_dense_bytes: u64, notes: &mut Vec<String>) -> Re
     }
     if p.early_stopping_rounds.is_some() {
         ignored.push("--early-stopping-rounds");
+    }
+    if p.threads != d.threads {
+        ignored.push("--threads");
     }
     if !ignored.is_empty() {
         notes.push(format!("the gbdt engine ignores {}", ignored.join(", ")));
@@ -418,7 +396,7 @@ fn params_json(p: &Params) -> Value {
         TreeMethod::Hist { max_bin } => ("hist", Some(max_bin)),
     };
     json!({
-        "objective": objective_name(p.objective),
+        "objective": p.objective.name(),
         "n_estimators": p.n_estimators,
         "max_depth": p.max_depth,
         "eta": p.eta,
@@ -428,7 +406,6 @@ fn params_json(p: &Params) -> Value {
         "subsample": p.subsample,
         "colsample_bytree": p.colsample_bytree,
         "seed": p.seed,
-        "threads": p.threads,
         "base_score": p.base_score,
         "early_stopping_rounds": p.early_stopping_rounds,
         "tree_method": method,
@@ -539,9 +516,12 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
         }
     }
     let vec_fp = vec.as_ref().map(|v| v.fingerprint.clone());
-    let (mut model, summary) = match &job.import {
+    // (name, fingerprint) of the imported dump, read once (it may be stdin).
+    let mut dump_input = None;
+    let (model, summary) = match &job.import {
         Some(spec) => {
             let input = crate::io::Input::read(&spec.dump)?;
+            dump_input = Some((input.name.clone(), input.fingerprint()));
             let text = std::str::from_utf8(&input.bytes)
                 .map_err(|_| Error::new(format!("{}: not an XGBoost JSON dump (not UTF-8 text)", input.name)))?;
             let n_features = vec
@@ -551,7 +531,8 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
                 .or(job.n_features)
                 .ok_or_else(|| {
                     Error::new(
-                        "--import-xgboost needs to know the features: give --vectorizer VEC (the one used in Python)",
+                        "--import-xgboost needs to know the features: give --vectorizer VEC (the one used in Python), \
+                         TRAIN_FEATURES, or --n-features N",
                     )
                 })?;
             let vectorizer = vec_fp
@@ -583,9 +564,6 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
             (model, Some(summary))
         }
     };
-    if job.import.is_some() && model.vectorizer.is_none() {
-        model.vectorizer = vec_fp;
-    }
     let bytes = artifact::to_bytes(KIND, &model)?;
     let fingerprint = crate::io::fingerprint(&bytes);
     let mut prov = Provenance::new("train", job.args.iter().cloned());
@@ -595,8 +573,8 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
     if let Some(v) = &vec {
         prov = prov.input(&v.name, &v.fingerprint);
     }
-    if let Some(spec) = &job.import {
-        prov = prov.input(&spec.dump, &crate::io::Input::read(&spec.dump)?.fingerprint());
+    if let Some((name, fp)) = &dump_input {
+        prov = prov.input(name, fp);
     }
     let card_file = if crate::io::is_stdio(&job.output) {
         None

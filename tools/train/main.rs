@@ -56,7 +56,7 @@ struct Args {
     threads: usize,
     /// Loss: squared-error (the guide's), poisson (log link, for counts), or squared-log1p
     /// (squared error on log1p(comments), predictions mapped back with expm1).
-    #[arg(long, default_value = "squared-error", value_parser = model::parse_objective)]
+    #[arg(long, default_value = "squared-error")]
     objective: Objective,
     /// Split finding: hist (quantile bins, XGBoost >= 2's default) or exact (every midpoint).
     #[arg(long, default_value = "hist", value_parser = ["exact", "hist"])]
@@ -96,7 +96,7 @@ struct Args {
     #[arg(long, default_value = "sparse", value_parser = ["sparse", "dense"], requires = "import_xgboost")]
     xgboost_matrix: String,
     /// Feature count for --import-xgboost when neither --vectorizer nor TRAIN_FEATURES is given.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", requires = "import_xgboost")]
     n_features: Option<usize>,
     #[command(flatten)]
     verbosity: Verbosity,

@@ -105,8 +105,9 @@ impl FromStr for Objective {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         match s {
-            "squared-error" => Ok(Objective::SquaredError),
-            "poisson" => Ok(Objective::Poisson),
+            // XGBoost's names too, so a Python user's habit works.
+            "squared-error" | "reg:squarederror" => Ok(Objective::SquaredError),
+            "poisson" | "count:poisson" => Ok(Objective::Poisson),
             "squared-log1p" => Ok(Objective::SquaredLog1p),
             _ => Err(Error::new(format!(
                 "unknown objective {s:?} (expected one of {})",
