@@ -1,5 +1,6 @@
-//! Benchmark harness for the boost trainer (used by `scripts/bench-model` until the `train` and
-//! `score` tools exist): train on one features file, score another, print one JSON line.
+//! Benchmark harness for the boost trainer alone (used by `scripts/bench-model`; the tools' own
+//! timings are in `scripts/bench-model-tools`): train on one features file, score another, print
+//! one JSON line. It times the fit step in-process, without reading or writing artifacts.
 //!
 //! cargo run --release -p hn-shared --example boost_bench -- TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS]
 //!
@@ -10,13 +11,6 @@ use hn_shared::Result;
 use hn_shared::boost::{self, Params, TreeMethod};
 use hn_shared::features::read_features;
 use std::time::Instant;
-
-fn r2(y: &[f64], pred: &[f64]) -> f64 {
-    let mean = y.iter().sum::<f64>() / y.len() as f64;
-    let sst: f64 = y.iter().map(|v| (v - mean).powi(2)).sum();
-    let sse: f64 = y.iter().zip(pred).map(|(v, p)| (v - p).powi(2)).sum();
-    1.0 - sse / sst
-}
 
 fn main() -> std::process::ExitCode {
     match run() {
@@ -65,7 +59,7 @@ fn run() -> Result<()> {
             "engine": "ours", "method": method.to_string(), "threads": params.threads,
             "n_train": train.target.len(), "n_test": test.target.len(),
             "n_features": train.x.n_cols, "nnz": train.x.nnz(),
-            "read_s": read_s, "fit_s": fit_s, "r2": r2(&test.target, &pred), "leaves": leaves,
+            "read_s": read_s, "fit_s": fit_s, "r2": hn_shared::metrics::r2(&test.target, &pred), "leaves": leaves,
         })
     );
     Ok(())

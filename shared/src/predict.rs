@@ -51,7 +51,7 @@ pub struct Predictions {
     pub model: String,
 }
 
-/// Read, check the pair belongs together, transform, predict, write. Returns the row count.
+/// Read, check the pair belongs together, transform, predict, write. Returns the predictions.
 pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     let model = Model::read(&job.model)?;
     let vec = Vectorizer::read(&job.vectorizer)?;

@@ -322,9 +322,7 @@ impl Provenance {
 
 /// Write one record batch as Parquet to `path` (or `-`), atomically, with provenance.
 pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
-    let mut out = Output::create(path)?;
-    write_parquet_to(&mut out, batch, prov).map_err(|e| e.context(format!("writing {}", out.name())))?;
-    out.commit()
+    crate::io::write_atomically(path, |out| write_parquet_to(out, batch, prov))
 }
 
 /// Write one record batch as Parquet into an output that the caller commits (for outputs that

@@ -205,7 +205,7 @@ impl Vectorizer {
         let mut global = Interner::with_capacity(biggest * 2);
         let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
         for c in &mut chunks {
-            let local = std::mem::take(&mut c.terms);
+            let local = std::mem::replace(&mut c.terms, Interner::with_capacity(0));
             let remap: Vec<u32> = (0..local.len() as u32)
                 .map(|id| global.intern_hashed(local.get(id), local.hash_of(id)))
                 .collect();
@@ -453,12 +453,12 @@ fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) 
             s.max_df, s.min_df
         )));
     }
-    let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| terms.get(a as u32).cmp(terms.get(b as u32)));
-    let mut kept: Vec<usize> = order
-        .into_iter()
+    // Filter by document frequency first, then sort only the survivors (terms are unique, so
+    // the order is the same as sorting all and filtering after).
+    let mut kept: Vec<usize> = (0..terms.len())
         .filter(|&g| (df[g] as f64) <= high && (df[g] as f64) >= low)
         .collect();
+    kept.par_sort_unstable_by(|&a, &b| terms.get(a as u32).cmp(terms.get(b as u32)));
     if let Some(limit) = s.max_features
         && kept.len() > limit
     {

@@ -68,7 +68,9 @@ fn main() -> ExitCode {
         if s.duplicate_ids > 0 {
             warn!(
                 "{}: {} rows repeat an id already seen (column \"{}\"); copies may land on both sides",
-                args.input, s.duplicate_ids, args.id
+                hn_shared::io::display_name(&args.input),
+                s.duplicate_ids,
+                args.id
             );
         }
         let mut note = String::new();

@@ -28,7 +28,7 @@ enum Cmd {
     /// Features of STORIES under a fitted vectorizer (terms it does not know are ignored).
     Transform(Transform),
     /// Print a vectorizer's settings (stderr) and its vocabulary as JSON Lines (stdout):
-    /// {"index": 0, "term": "...", "idf": 1.23} per feature.
+    /// {"idf":1.23,"index":0,"term":"..."} per feature.
     Vocabulary(Vocabulary),
 }
 

@@ -4,7 +4,7 @@
 //! hashes agree. This is the hot loop of fitting: one lookup per token.
 
 /// Terms and their ids.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct Interner {
     /// (hash, id + 1); id 0 marks an empty slot.
     slots: Vec<(u64, u32)>,
