@@ -306,19 +306,17 @@ impl Vectorizer {
         if let Some(x) = self.idf.iter().find(|x| !x.is_finite() || **x < 1.0) {
             return Err(bad(format!("idf value {x}")));
         }
-        let analyzer = self.settings.analyzer()?;
-        let _ = self.ready.set(Ready::new(self, analyzer));
+        // Only check that the pattern compiles: the term index is built on first transform, so
+        // reading a vectorizer just for its terms (train --vectorizer, vocabulary) stays cheap.
+        self.settings.analyzer().map_err(|e| bad(e.to_string()))?;
         Ok(())
     }
 
     fn ready(&self) -> &Ready {
         self.ready.get_or_init(|| {
-            // Settings are validated when a vectorizer is fitted or read, so the pattern compiles.
-            let analyzer = self.settings.analyzer().unwrap_or(Analyzer {
-                lowercase: self.settings.lowercase,
-                tokenizer: Tokenizer::Default,
-                ngram: self.settings.ngram,
-            });
+            // A silently different tokenizer would give wrong features: there is none to fall
+            // back to, and none is needed.
+            let analyzer = self.settings.analyzer().expect("pattern checked by fit and read"); // ok: fit() and check() compile it before any transform
             Ready::new(self, analyzer)
         })
     }
