@@ -138,10 +138,6 @@ impl Progress {
         }
     }
 
-    pub fn done(&self) -> u64 {
-        self.done.load(Ordering::Relaxed)
-    }
-
     fn draw(&self, done: u64, elapsed: Duration) {
         let pct = (done * 100).checked_div(self.total).unwrap_or(100);
         let rate = done as f64 / elapsed.as_secs_f64().max(1e-3);

@@ -49,10 +49,6 @@ impl Error {
         &self.msg
     }
 
-    pub fn is_check_failure(&self) -> bool {
-        self.check
-    }
-
     pub fn exit_code(&self) -> u8 {
         if self.check { EXIT_CHECK } else { EXIT_TROUBLE }
     }

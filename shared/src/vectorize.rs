@@ -12,22 +12,19 @@ use crate::tfidf::{Settings, Vectorizer};
 use arrow::array::{Array, StringArray};
 use std::io::Write;
 
-/// Which columns of the stories table hold what.
-#[derive(Clone, Debug)]
+/// Which columns of the stories table hold what (the defaults are hn-fetch's names). Flattened
+/// into `vectorize fit` and `transform`'s flags.
+#[derive(clap::Args, Clone, Debug)]
 pub struct Columns {
+    /// Column with the text to vectorize.
+    #[arg(long, default_value = "title", value_name = "COL")]
     pub text: String,
+    /// Column with the target (nulls become 0).
+    #[arg(long, default_value = "descendants", value_name = "COL")]
     pub target: String,
+    /// Column with the ids.
+    #[arg(long, default_value = "id", value_name = "COL")]
     pub id: String,
-}
-
-impl Default for Columns {
-    fn default() -> Self {
-        Columns {
-            text: "title".into(),
-            target: "descendants".into(),
-            id: "id".into(),
-        }
-    }
 }
 
 /// The documents of a stories table: ids, targets (nulls as 0) and texts.

@@ -3,9 +3,9 @@
 use clap::{ArgGroup, Parser};
 use hn_shared::Error;
 use hn_shared::cli::{self, Verbosity, parse_duration};
-use hn_shared::hn::fetch::{LISTS, parse_id_range};
-use hn_shared::hn::item::parse_types;
-use hn_shared::hn::{DEFAULT_API, FailureAllowance, Filter, Request, Selection, Source};
+use hn_shared::hn::{
+    DEFAULT_API, FailureAllowance, Filter, LISTS, Request, Selection, Source, parse_id_range, parse_types,
+};
 use std::process::ExitCode;
 use std::time::Duration;
 

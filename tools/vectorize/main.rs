@@ -73,7 +73,7 @@ struct Fit {
     #[arg(long, value_name = "REGEX")]
     token_pattern: Option<String>,
     #[command(flatten)]
-    columns: ColumnArgs,
+    columns: Columns,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -88,30 +88,7 @@ struct Transform {
     #[arg(short, long, value_name = "FEATURES")]
     output: String,
     #[command(flatten)]
-    columns: ColumnArgs,
-}
-
-#[derive(ClapArgs, Debug)]
-struct ColumnArgs {
-    /// Column with the text to vectorize.
-    #[arg(long, default_value = "title", value_name = "COL")]
-    text: String,
-    /// Column with the target (nulls become 0).
-    #[arg(long, default_value = "descendants", value_name = "COL")]
-    target: String,
-    /// Column with the ids.
-    #[arg(long, default_value = "id", value_name = "COL")]
-    id: String,
-}
-
-impl ColumnArgs {
-    fn columns(&self) -> Columns {
-        Columns {
-            text: self.text.clone(),
-            target: self.target.clone(),
-            id: self.id.clone(),
-        }
-    }
+    columns: Columns,
 }
 
 fn parse_ngram(s: &str) -> Result<(usize, usize), String> {
@@ -153,12 +130,12 @@ fn main() -> ExitCode {
                     max_features: f.max_features,
                     sublinear_tf: f.sublinear_tf,
                 };
-                let r = fit_file(&f.input, &f.vectorizer, &f.output, &f.columns.columns(), settings, prov)?;
+                let r = fit_file(&f.input, &f.vectorizer, &f.output, &f.columns, settings, prov)?;
                 summary("fit", &f.output, &r);
                 info!("vectorizer -> {} ({})", f.vectorizer, r.vectorizer);
             }
             Cmd::Transform(t) => {
-                let r = transform_file(&t.input, &t.vectorizer, &t.output, &t.columns.columns(), prov)?;
+                let r = transform_file(&t.input, &t.vectorizer, &t.output, &t.columns, prov)?;
                 summary("transform", &t.output, &r);
             }
             Cmd::Vocabulary(v) => {

@@ -13,5 +13,5 @@ pub mod item;
 pub mod journal;
 
 pub use client::DEFAULT_API;
-pub use fetch::{FailureAllowance, Request, Selection, Source, Summary, run};
-pub use item::{Filter, Item};
+pub use fetch::{FailureAllowance, LISTS, Request, Selection, Source, Summary, parse_id_range, run};
+pub use item::{Filter, Item, parse_types};
