@@ -208,6 +208,45 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
     Ok(Duration::from_secs_f64(total))
 }
 
+/// Human-readable byte counts for messages: `1.5 GiB`.
+pub fn human_bytes(b: u64) -> String {
+    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = b as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < units.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{b} bytes")
+    } else {
+        format!("{v:.1} {}", units[u])
+    }
+}
+
+/// Parse `2G`, `512M`, `64k`, `1000` (bytes; binary multiples) (flags such as `--max-dense-bytes`).
+pub fn parse_bytes(s: &str) -> std::result::Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("bad size {s:?}: expected e.g. 2G, 512M, 1000"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0f64.powi(4),
+        u => return Err(format!("bad size {s:?}: unknown unit {u:?} (use k, M, G, T)")),
+    };
+    let v = n * mult;
+    if !v.is_finite() || v > u64::MAX as f64 {
+        return Err(format!("bad size {s:?}: too large"));
+    }
+    Ok(v as u64)
+}
+
 #[cfg(test)]
 #[path = "tests/cli.rs"]
 mod tests;

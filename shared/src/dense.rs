@@ -85,45 +85,6 @@ pub struct DenseModel {
     pub gains: Vec<(u32, f64)>,
 }
 
-/// Human-readable byte counts for messages: `1.5 GiB`.
-pub fn human_bytes(b: u64) -> String {
-    let units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < units.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} bytes")
-    } else {
-        format!("{v:.1} {}", units[u])
-    }
-}
-
-/// Parse `2G`, `512M`, `64k`, `1000` (bytes; binary multiples) for `--max-dense-bytes`.
-pub fn parse_bytes(s: &str) -> std::result::Result<u64, String> {
-    let t = s.trim();
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("bad size {s:?}: expected e.g. 2G, 512M, 1000"))?;
-    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1.0,
-        "k" | "kb" | "kib" => 1024.0,
-        "m" | "mb" | "mib" => 1024.0 * 1024.0,
-        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
-        "t" | "tb" | "tib" => 1024.0f64.powi(4),
-        u => return Err(format!("bad size {s:?}: unknown unit {u:?} (use k, M, G, T)")),
-    };
-    let v = n * mult;
-    if !v.is_finite() || v > u64::MAX as f64 {
-        return Err(format!("bad size {s:?}: too large"));
-    }
-    Ok(v as u64)
-}
-
 /// Estimated bytes the crate needs to train on `rows` x `cols`.
 pub fn training_bytes(rows: usize, cols: usize) -> u64 {
     (rows as u64)
@@ -145,8 +106,8 @@ pub fn train(x: &Csr, y: &[f64], p: &DenseParams) -> Result<DenseModel> {
             "--engine gbdt needs a dense {rows} x {cols} matrix, about {} with the gbdt crate's sort cache, \
              over the limit of {} (--max-dense-bytes); use --engine native (sparse), fewer features, \
              or raise the limit",
-            human_bytes(need),
-            human_bytes(p.max_dense_bytes)
+            crate::cli::human_bytes(need),
+            crate::cli::human_bytes(p.max_dense_bytes)
         )));
     }
     if let Some(v) = x.values.iter().find(|v| !v.is_finite()) {

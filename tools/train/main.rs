@@ -2,8 +2,8 @@
 
 use clap::Parser;
 use hn_shared::boost::{Objective, Params, TreeMethod};
+use hn_shared::cli::parse_bytes;
 use hn_shared::cli::{self, Verbosity};
-use hn_shared::dense::parse_bytes;
 use hn_shared::model::{self, ImportSpec, Source, TrainJob, TrainOptions};
 use hn_shared::{info, warn};
 use std::process::ExitCode;
