@@ -457,16 +457,12 @@ impl Grow for HistGrower<'_> {
                 })
                 .collect();
             // Nodes that split, with their split; the rest stay leaves.
-            let splits: Vec<(u32, Split)> = frontier
-                .iter()
-                .zip(&best)
-                .filter(|(_, b)| b.feature != NONE && b.gain > MIN_LOSS_CHANGE && b.gain >= params.gamma)
-                .map(|(&n, &b)| (n, b))
-                .collect();
-            for &n in &frontier {
-                if !splits.iter().any(|s| s.0 == n)
-                    && let Some(h) = hists[n as usize].take()
-                {
+            let splits_here = |b: &Split| b.feature != NONE && b.gain > MIN_LOSS_CHANGE && b.gain >= params.gamma;
+            let mut splits: Vec<(u32, Split)> = Vec::with_capacity(frontier.len());
+            for (&n, b) in frontier.iter().zip(&best) {
+                if splits_here(b) {
+                    splits.push((n, *b));
+                } else if let Some(h) = hists[n as usize].take() {
                     self.recycle(h);
                 }
             }
