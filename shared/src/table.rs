@@ -277,45 +277,45 @@ impl Provenance {
 
     /// As a JSON object, for JSON artifacts (model card, metrics, drift report).
     pub fn to_json(&self) -> serde_json::Value {
-        let mut m = serde_json::Map::new();
-        for (k, v) in self.entries() {
-            let parsed = if k == "args" || k == "inputs" {
-                serde_json::from_str(&v).ok()
-            } else {
-                None
-            };
-            m.insert(k, parsed.unwrap_or(serde_json::Value::String(v)));
-        }
-        serde_json::Value::Object(m)
+        serde_json::Value::Object(self.entries().into_iter().collect())
     }
 
-    fn entries(&self) -> Vec<(String, String)> {
-        let inputs: serde_json::Map<String, serde_json::Value> = self
+    /// The entries as JSON values: `args` an array, `inputs` an object, the rest strings.
+    fn entries(&self) -> Vec<(String, serde_json::Value)> {
+        use serde_json::Value;
+        let inputs = self
             .inputs
             .iter()
-            .map(|(n, f)| (n.clone(), serde_json::Value::String(f.clone())))
+            .map(|(n, f)| (n.clone(), Value::String(f.clone())))
             .collect();
         let mut v = vec![
-            ("tool".to_string(), self.tool.clone()),
-            ("version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            ("tool".to_string(), Value::String(self.tool.clone())),
             (
-                "args".to_string(),
-                serde_json::to_string(&self.args).unwrap_or_default(),
+                "version".to_string(),
+                Value::String(env!("CARGO_PKG_VERSION").to_string()),
             ),
-            ("inputs".to_string(), serde_json::Value::Object(inputs).to_string()),
+            ("args".to_string(), Value::from(self.args.clone())),
+            ("inputs".to_string(), Value::Object(inputs)),
             (
                 "created_at".to_string(),
-                crate::clock::rfc3339(crate::clock::now_unix()),
+                Value::String(crate::clock::rfc3339(crate::clock::now_unix())),
             ),
         ];
-        v.extend(self.extra.iter().cloned());
+        v.extend(self.extra.iter().map(|(k, x)| (k.clone(), Value::String(x.clone()))));
         v
     }
 
+    /// Parquet key-value metadata: strings stay as they are, arrays and objects as compact JSON.
     fn key_values(&self) -> Vec<KeyValue> {
         self.entries()
             .into_iter()
-            .map(|(k, v)| KeyValue::new(format!("{META_PREFIX}{k}"), v))
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                KeyValue::new(format!("{META_PREFIX}{k}"), text)
+            })
             .collect()
     }
 }
