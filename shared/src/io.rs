@@ -25,21 +25,25 @@ pub struct Input {
     pub bytes: bytes::Bytes,
 }
 
+/// Open a path for streaming reads: the file, or stdin for `-`. A directory is refused here
+/// rather than failing later with a less clear "Is a directory".
+pub fn open_read(path: &str) -> Result<Box<dyn Read>> {
+    if is_stdio(path) {
+        return Ok(Box::new(std::io::stdin()));
+    }
+    let f = File::open(path).with_context(|| format!("cannot open {path}"))?;
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Error::new(format!("{path} is a directory, not a file")));
+    }
+    Ok(Box::new(f))
+}
+
 impl Input {
     pub fn read(path: &str) -> Result<Input> {
         let mut buf = Vec::new();
-        if is_stdio(path) {
-            std::io::stdin()
-                .lock()
-                .read_to_end(&mut buf)
-                .context("reading <stdin>")?;
-        } else {
-            let mut f = File::open(path).with_context(|| format!("cannot open {path}"))?;
-            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(Error::new(format!("{path} is a directory, not a file")));
-            }
-            f.read_to_end(&mut buf).with_context(|| format!("reading {path}"))?;
-        }
+        open_read(path)?
+            .read_to_end(&mut buf)
+            .with_context(|| format!("reading {}", display_name(path)))?;
         Ok(Input {
             name: display_name(path).to_string(),
             bytes: buf.into(),

@@ -5,7 +5,7 @@
 
 use super::item::Item;
 use crate::error::{Error, Result};
-use crate::io::{FingerprintReader, display_name, is_stdio};
+use crate::io::{FingerprintReader, display_name};
 use flate2::read::MultiGzDecoder;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
@@ -30,15 +30,7 @@ pub struct Dump {
 
 impl Dump {
     pub fn open(path: &str) -> Result<Dump> {
-        let inner: Box<dyn Read> = if is_stdio(path) {
-            Box::new(std::io::stdin())
-        } else {
-            let f = std::fs::File::open(path).map_err(|e| Error::new(format!("cannot open {path}: {e}")))?;
-            if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-                return Err(Error::new(format!("{path} is a directory, not a dump")));
-            }
-            Box::new(f)
-        };
+        let inner = crate::io::open_read(path)?;
         let name = display_name(path).to_string();
         let mut raw = BufReader::with_capacity(1 << 16, FingerprintReader::new(inner));
         let head = raw.fill_buf().map_err(|e| Error::new(format!("reading {name}: {e}")))?;
