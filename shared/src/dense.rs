@@ -14,6 +14,7 @@
 //! - prediction asserts that rows are long enough: rows are built to the model's width, in
 //!   bounded chunks, never the whole matrix at once.
 
+use crate::boost::Objective;
 use crate::error::{Error, Result};
 use crate::sparse::Csr;
 use gbdt::config::Config;
@@ -31,27 +32,6 @@ pub const DEFAULT_MAX_DENSE_BYTES: u64 = 2 << 30;
 
 /// Dense rows built per prediction chunk are capped at about this many bytes.
 const PREDICT_CHUNK_BYTES: usize = 32 << 20;
-
-/// How a prediction in margin space maps back to comments.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum Link {
-    /// Squared error: the margin is the prediction.
-    Identity,
-    /// Poisson (log link): `exp(margin)`.
-    Exp,
-    /// Squared error on `log1p(target)`: `expm1(margin)`.
-    Expm1,
-}
-
-impl Link {
-    pub fn apply(self, margin: f64) -> f64 {
-        match self {
-            Link::Identity => margin,
-            Link::Exp => margin.exp(),
-            Link::Expm1 => margin.exp_m1(),
-        }
-    }
-}
 
 /// What `train --engine gbdt` hands the crate.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +59,8 @@ pub struct DenseModel {
     pub absent_is_missing: bool,
     /// Per-row initial value given to the crate (its `initial_guess`), when set.
     pub initial_guess: Option<f32>,
-    pub link: Link,
+    /// How the margin maps back to comments (the objective it was trained with).
+    pub objective: Objective,
     pub n_trees: usize,
     /// Total split gain per feature, descending, when known (an XGBoost dump with stats).
     pub gains: Vec<(u32, f64)>,
@@ -160,7 +141,11 @@ pub fn train(x: &Csr, y: &[f64], p: &DenseParams) -> Result<DenseModel> {
         width: cols,
         absent_is_missing: false,
         initial_guess,
-        link: if p.log1p { Link::Expm1 } else { Link::Identity },
+        objective: if p.log1p {
+            Objective::SquaredLog1p
+        } else {
+            Objective::SquaredError
+        },
         n_trees: p.n_estimators,
         gains: Vec::new(),
     })
@@ -173,7 +158,7 @@ impl std::fmt::Debug for DenseModel {
             .field("width", &self.width)
             .field("n_trees", &self.n_trees)
             .field("absent_is_missing", &self.absent_is_missing)
-            .field("link", &self.link)
+            .field("objective", &self.objective)
             .finish_non_exhaustive()
     }
 }
@@ -210,23 +195,12 @@ impl DenseModel {
                 self.gbdt
                     .predict(&data)
                     .into_iter()
-                    .map(|m| self.link.apply(m as f64))
+                    .map(|m| self.objective.to_target(m as f64))
                     .collect()
             })
             .collect();
         parts.concat()
     }
-}
-
-/// How the XGBoost model was trained, which decides how its margin maps to comments.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub enum XgbObjective {
-    /// `reg:squarederror`: prediction = base_score + sum of leaves.
-    SquaredError,
-    /// `count:poisson`: prediction = exp(ln(base_score) + sum of leaves).
-    Poisson,
-    /// `reg:squarederror` fitted on `log1p(y)`: prediction = expm1(base_score + sum of leaves).
-    SquaredLog1p,
 }
 
 /// What an XGBoost dump holds, found by walking it before the crate's loader sees it.
@@ -326,14 +300,16 @@ pub fn summarize_dump(text: &str) -> Result<DumpSummary> {
 pub fn import_xgboost(
     text: &str,
     base_score: f64,
-    objective: XgbObjective,
+    objective: Objective,
     absent_is_missing: bool,
 ) -> Result<(DenseModel, DumpSummary)> {
     let summary = summarize_dump(text)?;
+    // XGBoost's base_score is in target space for count:poisson (its margin is the log), and for
+    // a model fitted on log1p(y) it is already in that log space: not `to_margin` there.
     let margin = match objective {
-        XgbObjective::SquaredError | XgbObjective::SquaredLog1p => base_score,
-        XgbObjective::Poisson if base_score > 0.0 => base_score.ln(),
-        XgbObjective::Poisson => {
+        Objective::SquaredError | Objective::SquaredLog1p => base_score,
+        Objective::Poisson if base_score > 0.0 => base_score.ln(),
+        Objective::Poisson => {
             return Err(Error::new(format!(
                 "base_score {base_score} is not > 0, impossible for count:poisson"
             )));
@@ -350,11 +326,7 @@ pub fn import_xgboost(
         width: summary.max_feature.map_or(1, |m| m as usize + 1),
         absent_is_missing,
         initial_guess: None,
-        link: match objective {
-            XgbObjective::SquaredError => Link::Identity,
-            XgbObjective::Poisson => Link::Exp,
-            XgbObjective::SquaredLog1p => Link::Expm1,
-        },
+        objective,
         n_trees: summary.trees,
         gains: summary.gains.clone(),
     };

@@ -12,7 +12,7 @@
 
 use crate::artifact::{self, Kind, Loaded};
 use crate::boost::{self, Booster, Objective, Params, TreeMethod};
-use crate::dense::{self, DenseModel, DenseParams, XgbObjective};
+use crate::dense::{self, DenseModel, DenseParams};
 use crate::error::{Error, Result};
 use crate::features::FeaturesFile;
 use crate::metrics::Fit;
@@ -354,13 +354,8 @@ pub fn import_xgboost(
     n_features: usize,
     vectorizer: Option<String>,
 ) -> Result<Model> {
-    let xgb_objective = match objective {
-        Objective::SquaredError => XgbObjective::SquaredError,
-        Objective::Poisson => XgbObjective::Poisson,
-        Objective::SquaredLog1p => XgbObjective::SquaredLog1p,
-    };
     let (dense, summary) =
-        dense::import_xgboost(text, base_score, xgb_objective, absent_is_missing).map_err(|e| e.context(dump_name))?;
+        dense::import_xgboost(text, base_score, objective, absent_is_missing).map_err(|e| e.context(dump_name))?;
     if let Some(m) = summary.max_feature {
         if m as usize >= n_features {
             return Err(Error::new(format!(

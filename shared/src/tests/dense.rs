@@ -109,16 +109,16 @@ fn dump_checks() {
     let s = summarize_dump(ok).unwrap();
     assert_eq!((s.trees, s.max_feature, s.gains), (2, Some(7), vec![(7, 3.5)]));
     // f7 present and < 0.5 → yes (1.0); absent → missing → no (2.0); plus 0.25 and base 10.
-    let (m, _) = import_xgboost(ok, 10.0, XgbObjective::SquaredError, true).unwrap();
+    let (m, _) = import_xgboost(ok, 10.0, crate::boost::Objective::SquaredError, true).unwrap();
     let mut x = Csr::new(20);
     x.push_row(&[7], &[0.25]);
     x.push_row(&[], &[]);
     x.push_row(&[7, 15], &[0.75, 1.0]);
     assert_eq!(m.predict(&x), vec![11.25, 12.25, 12.25]);
-    let (m, _) = import_xgboost(ok, 4.0, XgbObjective::Poisson, true).unwrap();
+    let (m, _) = import_xgboost(ok, 4.0, crate::boost::Objective::Poisson, true).unwrap();
     let p = m.predict(&x);
     assert!((p[0] - (4f64.ln() + 1.25).exp()).abs() < 1e-4, "{p:?}");
-    assert!(import_xgboost(ok, 0.0, XgbObjective::Poisson, true).is_err());
+    assert!(import_xgboost(ok, 0.0, crate::boost::Objective::Poisson, true).is_err());
 }
 
 /// The committed fixture: trees trained by Python XGBoost on a sparse TF-IDF matrix, and
@@ -132,7 +132,7 @@ fn xgboost_dump_predicts_like_xgboost() {
         .unwrap();
     let cases: serde_json::Value =
         serde_json::from_str(include_str!("../../../tests/fixtures/xgboost/cases.json")).unwrap();
-    let (m, summary) = import_xgboost(dump, base, XgbObjective::SquaredError, true).unwrap();
+    let (m, summary) = import_xgboost(dump, base, crate::boost::Objective::SquaredError, true).unwrap();
     assert_eq!(summary.trees, 5);
     let mut x = Csr::new(cases["n_features"].as_u64().unwrap() as usize);
     let mut want = Vec::new();
