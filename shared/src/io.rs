@@ -160,9 +160,11 @@ impl Output {
             }
             None => {
                 let mut out = std::io::stdout().lock();
-                out.write_all(&self.buf)
-                    .and_then(|_| out.flush())
-                    .context("writing <stdout>")
+                match out.write_all(&self.buf).and_then(|_| out.flush()) {
+                    // The reader stopped early (`| head`): what it wanted, it got.
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    r => r.context("writing <stdout>"),
+                }
             }
         }
     }

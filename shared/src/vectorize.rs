@@ -170,17 +170,11 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
 /// The vocabulary as JSON Lines on stdout (`{"index", "term", "idf"}` per feature), for people
 /// and scripts that want to see what the feature columns mean.
 pub fn write_vocabulary_jsonl(v: &Vectorizer) -> Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut write = || -> std::io::Result<()> {
+    crate::io::write_atomically("-", |out| {
         for (i, (t, idf)) in v.vocabulary().iter().zip(v.idf()).enumerate() {
             let line = serde_json::json!({"index": i, "term": t, "idf": idf});
             writeln!(out, "{line}")?;
         }
-        out.flush()
-    };
-    match write() {
-        // The reader stopped early (`| head`): not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        r => r.map_err(|e| Error::new(format!("writing <stdout>: {e}"))),
-    }
+        Ok(())
+    })
 }
