@@ -128,11 +128,7 @@ fn list_column(t: &Table, col: &str, item: DataType) -> Result<ListArray> {
             arr.data_type()
         )));
     }
-    let opts = arrow::compute::CastOptions {
-        safe: false,
-        ..Default::default()
-    };
-    let cast = arrow::compute::cast_with_options(arr, &want, &opts).map_err(|e| {
+    let cast = arrow::compute::cast_with_options(arr, &want, &crate::table::STRICT_CAST).map_err(|e| {
         Error::new(format!(
             "{}: column \"{col}\" cannot be read as a list of {item}: {e}",
             t.name

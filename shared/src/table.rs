@@ -19,6 +19,19 @@ use parquet::file::properties::WriterProperties;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Casts that fail on a value they cannot carry over (overflow, invalid UTF-8) instead of
+/// quietly turning it into null: a lost value must be an error naming the column.
+pub(crate) const STRICT_CAST: arrow::compute::CastOptions<'static> = arrow::compute::CastOptions {
+    safe: false,
+    format_options: arrow::util::display::FormatOptions::new(),
+};
+
+/// A float that holds a whole number exactly (pandas' nullable ints, JSON's `3.0`) as an i64;
+/// beyond 2^53 a float no longer says which integer it meant.
+pub(crate) fn whole_f64_to_i64(x: f64) -> Option<i64> {
+    (x.fract() == 0.0 && x.abs() < 9.0e15).then_some(x as i64)
+}
+
 /// Metadata key prefix for everything these tools stamp into their outputs.
 pub const META_PREFIX: &str = "hn.";
 
@@ -120,8 +133,10 @@ impl Table {
                     out.push(match v {
                         None => None,
                         Some(x) if x.is_nan() => None,
-                        Some(x) if x.fract() == 0.0 && x.abs() < 9.0e15 => Some(x as i64),
-                        Some(x) => return Err(err(format!("row {row}: {x} is not a whole number"))),
+                        Some(x) => match whole_f64_to_i64(x) {
+                            Some(i) => Some(i),
+                            None => return Err(err(format!("row {row}: {x} is not a whole number"))),
+                        },
                     });
                 }
                 Ok(out)
@@ -141,11 +156,7 @@ impl Table {
                     .collect())
             }
             t if t.is_integer() => {
-                let opts = arrow::compute::CastOptions {
-                    safe: false,
-                    ..Default::default()
-                };
-                let raw = arrow::compute::cast_with_options(arr, &DataType::Int64, &opts)
+                let raw = arrow::compute::cast_with_options(arr, &DataType::Int64, &STRICT_CAST)
                     .map_err(|e| err(format!("does not fit in a 64-bit integer: {e}")))?;
                 Ok(raw.as_primitive::<arrow::datatypes::Int64Type>().iter().collect())
             }
@@ -197,11 +208,7 @@ impl Table {
         if !ok {
             return Err(err(format!("should hold text, found {}", arr.data_type())));
         }
-        let opts = arrow::compute::CastOptions {
-            safe: false,
-            ..Default::default()
-        };
-        let s = arrow::compute::cast_with_options(arr, &DataType::Utf8, &opts).map_err(|e| {
+        let s = arrow::compute::cast_with_options(arr, &DataType::Utf8, &STRICT_CAST).map_err(|e| {
             let row = first_invalid_utf8_row(arr);
             err(match row {
                 Some(r) => format!("row {r} is not valid UTF-8"),

@@ -108,7 +108,7 @@ fn int_field(m: &Map<String, Value>, key: &str) -> Result<Option<i64>, String> {
         None | Some(Value::Null) => Ok(None),
         Some(v @ Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
             (Some(i), _) => Ok(Some(i)),
-            (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Some(f as i64)),
+            (None, Some(f)) => crate::table::whole_f64_to_i64(f).map(Some).ok_or_else(|| bad(v)),
             _ => Err(bad(v)),
         },
         Some(v @ Value::String(s)) => s.trim().parse::<i64>().map(Some).map_err(|_| bad(v)),
