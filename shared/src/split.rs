@@ -173,8 +173,20 @@ impl SplitMix64 {
     }
 }
 
+impl SplitOptions {
+    /// Option combinations that cannot work, refused before any data is read.
+    pub fn check(&self) -> Result<()> {
+        match (self.stratify, self.by) {
+            (Some(_), By::Time) => Err(Error::new("--stratify applies to --by random only")),
+            (Some(bins), _) if bins < 2 => Err(Error::new("--stratify needs at least 2 bins")),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Split `table` as `opts` says.
 pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
+    opts.check()?;
     let name = &table.name;
     let n = table.num_rows();
     if n == 0 {
@@ -231,9 +243,6 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
 
     let mut test_rows: Vec<usize> = match opts.by {
         By::Time => {
-            if opts.stratify.is_some() {
-                return Err(Error::new("--stratify applies to --by random only"));
-            }
             let times = table.i64_column(&opts.time)?;
             for &r in &rows {
                 if times[r].is_none() {
@@ -279,6 +288,7 @@ pub fn split_table(table: &Table, opts: &SplitOptions) -> Result<Split> {
 /// each with provenance naming the input and which side it is.
 pub fn split_file(input: &str, train: &str, test: &str, opts: &SplitOptions, prov: Provenance) -> Result<Split> {
     distinct_outputs(&[train, test])?;
+    opts.check()?;
     let table = Table::read(input, None)?;
     let s = split_table(&table, opts)?;
     let prov = prov
@@ -340,9 +350,6 @@ fn stratified_sample(
     n_test: usize,
     rng: &mut SplitMix64,
 ) -> Result<Vec<usize>> {
-    if bins < 2 {
-        return Err(Error::new("--stratify needs at least 2 bins"));
-    }
     let m = rows.len();
     let s = strata(rows, target, bins.min(m.max(1)));
     let mut groups: Vec<Vec<usize>> = vec![Vec::new(); bins + 1];
