@@ -6,7 +6,7 @@ fn docs<'a>(v: &'a [&'a str]) -> Vec<Option<&'a str>> {
 
 /// The committed fixture: scikit-learn's output on hard titles (scripts/make-tfidf-fixture.py).
 pub(crate) fn sklearn_fixture() -> serde_json::Value {
-    serde_json::from_str(include_str!("../../testdata/tfidf-sklearn.json")).unwrap()
+    serde_json::from_str(include_str!("../../../testdata/tfidf-sklearn.json")).unwrap()
 }
 
 /// scikit-learn's keyword arguments as our settings.

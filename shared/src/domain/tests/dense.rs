@@ -125,13 +125,13 @@ fn dump_checks() {
 /// XGBoost's own predictions for those rows (tests/fixtures/xgboost/make_fixture.py).
 #[test]
 fn xgboost_dump_predicts_like_xgboost() {
-    let dump = include_str!("../../../tests/fixtures/xgboost/dump.json");
-    let base: f64 = include_str!("../../../tests/fixtures/xgboost/base_score")
+    let dump = include_str!("../../../../tests/fixtures/xgboost/dump.json");
+    let base: f64 = include_str!("../../../../tests/fixtures/xgboost/base_score")
         .trim()
         .parse()
         .unwrap();
     let cases: serde_json::Value =
-        serde_json::from_str(include_str!("../../../tests/fixtures/xgboost/cases.json")).unwrap();
+        serde_json::from_str(include_str!("../../../../tests/fixtures/xgboost/cases.json")).unwrap();
     let (m, summary) = import_xgboost(dump, base, crate::boost::Objective::SquaredError, true).unwrap();
     assert_eq!(summary.trees, 5);
     let mut x = Csr::new(cases["n_features"].as_u64().unwrap() as usize);

@@ -1,0 +1,15 @@
+//! Plumbing: what every tool needs whatever it computes. Depends on nothing else in the crate.
+//!
+//! - [`error`]: the one error type and the exit-code policy (0 ok, 1 check said no, 2 trouble)
+//! - [`cli`]: the error sink, verbosity, stderr logging, a TTY-only progress line, durations
+//! - [`io`]: `-` for stdin/stdout, whole-file inputs with fingerprints, atomic outputs
+//! - [`clock`]: Unix time now (overridable for tests) and RFC 3339 formatting
+//! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
+//! - [`table`]: Parquet tables in and out, provenance metadata, the stories table
+
+pub mod artifact;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod io;
+pub mod table;

@@ -1,0 +1,14 @@
+//! Steps: one module per tool, what it does on files. A tool's `main.rs` parses flags and calls
+//! its step; a step calls [`crate::domain`] and [`crate::plumbing`]; nothing calls a step.
+//!
+//! - [`split`]: train/test splits of any table (random, stratified, or by time)
+//! - [`vectorize`]: stories in; vectorizer and features out
+//! - [`model`]: the model artifact, its JSON card, and training with either engine (`train`)
+//! - [`score`]: `score`'s report, history and gates
+//! - [`predict`]: stories in, predictions out (Parquet, table, CSV, JSON Lines)
+
+pub mod model;
+pub mod predict;
+pub mod score;
+pub mod split;
+pub mod vectorize;
