@@ -314,6 +314,7 @@ pub fn import_xgboost(
                 "base_score {base_score} is not > 0, impossible for count:poisson"
             )));
         }
+        Objective::Logistic => objective.to_margin(base_score)?,
     };
     if !margin.is_finite() || !(margin as f32).is_finite() {
         return Err(Error::new(format!("base_score {base_score} is not a finite number")));

@@ -47,6 +47,8 @@ pub enum Objective {
     Poisson,
     /// Squared error on `ln(1 + target)`, predictions mapped back with `exp(m) - 1`.
     SquaredLog1p,
+    /// XGBoost's `binary:logistic`: targets 0/1, log-loss, predictions `sigmoid(margin)`.
+    Logistic,
 }
 
 /// How split thresholds are searched.

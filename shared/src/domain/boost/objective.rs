@@ -16,13 +16,14 @@ pub const POISSON_MAX_DELTA_STEP: f64 = 0.7;
 
 impl Objective {
     /// The names the command line uses.
-    pub const NAMES: [&'static str; 3] = ["squared-error", "poisson", "squared-log1p"];
+    pub const NAMES: [&'static str; 4] = ["squared-error", "poisson", "squared-log1p", "logistic"];
 
     pub fn name(self) -> &'static str {
         match self {
             Objective::SquaredError => Self::NAMES[0],
             Objective::Poisson => Self::NAMES[1],
             Objective::SquaredLog1p => Self::NAMES[2],
+            Objective::Logistic => Self::NAMES[3],
         }
     }
 
@@ -33,6 +34,9 @@ impl Objective {
         }
         if y < 0.0 && self != Objective::SquaredError {
             return Err("is negative");
+        }
+        if self == Objective::Logistic && y != 0.0 && y != 1.0 {
+            return Err("is not 0 or 1");
         }
         Ok(())
     }
@@ -51,6 +55,7 @@ impl Objective {
             Objective::SquaredError => margin,
             Objective::Poisson => margin.exp(),
             Objective::SquaredLog1p => margin.exp_m1(),
+            Objective::Logistic => sigmoid(margin),
         }
     }
 
@@ -60,6 +65,7 @@ impl Objective {
             Objective::SquaredError => prediction,
             Objective::Poisson if prediction > 0.0 => prediction.ln(),
             Objective::SquaredLog1p if prediction > -1.0 => prediction.ln_1p(),
+            Objective::Logistic if prediction > 0.0 && prediction < 1.0 => (prediction / (1.0 - prediction)).ln(),
             _ => f64::NAN,
         };
         if m.is_finite() {
@@ -78,6 +84,11 @@ impl Objective {
         match self {
             Objective::SquaredError | Objective::SquaredLog1p => (margin - t, 1.0),
             Objective::Poisson => (margin.exp() - t, (margin + POISSON_MAX_DELTA_STEP).exp()),
+            Objective::Logistic => {
+                let p = sigmoid(margin);
+                // XGBoost floors the hessian so a confident row cannot make a leaf weight blow up.
+                (p - t, (p * (1.0 - p)).max(1e-16))
+            }
         }
     }
 
@@ -91,8 +102,16 @@ impl Objective {
             Objective::Poisson => Err(Error::new(
                 "every target is 0: the Poisson objective has nothing to fit (give a base score)",
             )),
+            Objective::Logistic if mean > 0.0 && mean < 1.0 => Ok((mean / (1.0 - mean)).ln()),
+            Objective::Logistic => Err(Error::new(
+                "every target is the same class: the logistic objective needs both 0 and 1",
+            )),
         }
     }
+}
+
+fn sigmoid(m: f64) -> f64 {
+    1.0 / (1.0 + (-m).exp())
 }
 
 impl fmt::Display for Objective {
@@ -109,6 +128,7 @@ impl FromStr for Objective {
             "squared-error" | "reg:squarederror" => Ok(Objective::SquaredError),
             "poisson" | "count:poisson" => Ok(Objective::Poisson),
             "squared-log1p" => Ok(Objective::SquaredLog1p),
+            "logistic" | "binary:logistic" => Ok(Objective::Logistic),
             _ => Err(Error::new(format!(
                 "unknown objective {s:?} (expected one of {})",
                 Self::NAMES.join(", ")
