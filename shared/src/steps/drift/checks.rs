@@ -212,8 +212,21 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
                 .map(|t| WEEKDAYS[(t.div_euclid(86_400) + 3).rem_euclid(7) as usize])
                 .collect()
         };
-        out.push(categorical("posting_hour", "time", &hours(r), &hours(c), ctx));
-        out.push(categorical("posting_weekday", "time", &days(r), &days(c), ctx));
+        out.push(categorical(
+            "posting_hour",
+            "time",
+            (&hours(r), &hours(c)),
+            (24, Some(&HOURS)),
+            ctx,
+        ));
+        let (dr, dc) = (days(r), days(c));
+        out.push(categorical(
+            "posting_weekday",
+            "time",
+            (&dr, &dc),
+            (7, Some(&WEEKDAYS)),
+            ctx,
+        ));
     }
     if plan.url {
         let domains = |s: &Stories| -> Vec<String> {
@@ -227,7 +240,13 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
             dr.iter().map(String::as_str).collect(),
             dc.iter().map(String::as_str).collect(),
         );
-        out.push(categorical("url_domain", "url", &dr, &dc, ctx));
+        out.push(categorical(
+            "url_domain",
+            "url",
+            (&dr, &dc),
+            (ctx.options.top_categories, None),
+            ctx,
+        ));
     }
     if plan.titles {
         let kinds = |s: &Stories| -> Vec<&'static str> {
@@ -239,7 +258,13 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
                 })
                 .collect()
         };
-        out.push(categorical("story_kind", "title", &kinds(r), &kinds(c), ctx));
+        out.push(categorical(
+            "story_kind",
+            "title",
+            (&kinds(r), &kinds(c)),
+            (6, None),
+            ctx,
+        ));
     }
     if plan.target {
         let o = ctx.options;
@@ -369,7 +394,15 @@ pub const OTHER: &str = "(other)";
 /// `top_categories`) whose expected count is at least 5 on each side, the rest pooled as
 /// "(other)": the chi-square approximation needs those counts, and a long tail of rare domains
 /// is what makes Evidently's Jensen-Shannon flag a random split.
-pub fn categorical(name: &'static str, column: &'static str, r: &[&str], c: &[&str], ctx: &Context) -> Check {
+/// `max` caps the categories kept; `order`, when given, lists them in that order (hours,
+/// weekdays) rather than by frequency.
+pub fn categorical(
+    name: &'static str,
+    column: &'static str,
+    (r, c): (&[&str], &[&str]),
+    (max, order): (usize, Option<&[&str]>),
+    ctx: &Context,
+) -> Check {
     let mut counts: HashMap<&str, [f64; 2]> = HashMap::new();
     for &v in r {
         counts.entry(v).or_default()[0] += 1.0;
@@ -391,13 +424,16 @@ pub fn categorical(name: &'static str, column: &'static str, r: &[&str], c: &[&s
     let mut pooled = 0;
     for (k, v) in cats {
         let expected_min = (v[0] + v[1]) * min_side / total;
-        if kept.len() < ctx.options.top_categories && expected_min >= 5.0 && k != OTHER {
+        if kept.len() < max && expected_min >= 5.0 && k != OTHER {
             kept.push((k, v));
         } else {
             other[0] += v[0];
             other[1] += v[1];
             pooled += 1;
         }
+    }
+    if let Some(order) = order {
+        kept.sort_by_key(|k| order.iter().position(|o| *o == k.0));
     }
     if pooled > 0 {
         kept.push((OTHER, other));
