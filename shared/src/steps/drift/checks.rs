@@ -504,8 +504,9 @@ fn sample_titled(s: &Stories, k: usize, rng: &mut boost::rng::Rng) -> Vec<usize>
         .collect()
 }
 
-/// How many terms the text check reports.
+/// How many terms and example titles the text check reports.
 const TERMS: usize = 15;
+const EXAMPLES: usize = 5;
 
 /// The text check, Evidently's domain classifier: gradient-boosted trees (logistic objective) on
 /// TF-IDF learn to tell reference titles (0) from current titles (1) on half of a sample of each,
@@ -552,12 +553,22 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
         ..Params::default()
     };
     let mut terms = Vec::new();
+    let mut examples = Vec::new();
     let (auc, note) = match Vectorizer::fit(&fit_texts, settings) {
         Ok((vec, x_fit)) if vec.n_features() > 0 => {
             let (booster, _) = boost::train(&x_fit, &fit_labels, &params, None)?;
             let x_hold = vec.transform(&hold_texts);
             let scores = booster.predict(&x_hold);
             terms = separating_terms(&booster, &vec, &x_fit, &x_hold, r_fit.len(), r_hold.len());
+            // The held-out current titles the classifier finds least like the reference: what a
+            // reader looks at to see what is new.
+            let mut order: Vec<usize> = (r_hold.len()..hold_texts.len()).collect();
+            order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+            examples = order
+                .iter()
+                .take(EXAMPLES)
+                .filter_map(|&i| hold_texts[i].map(|t| json!({"title": t, "score": scores[i]})))
+                .collect();
             (st::roc_auc(&scores, &hold_labels), None)
         }
         // No term in two titles: nothing tells the sides apart, which is no drift.
@@ -609,6 +620,7 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
         }),
     );
     found.insert("terms".into(), Value::Array(terms));
+    found.insert("most_current_like_titles".into(), Value::Array(examples));
     found.insert("out_of_vocabulary_share".into(), json!(oov));
     found.insert("current_tokens".into(), json!(cur_tokens));
     if let Some(m) = model_oov {
