@@ -93,9 +93,18 @@ impl Check {
             self.method,
             self.statistic,
             self.threshold,
-            self.p_value.map_or(String::new(), |p| format!(", p={p:.2e}")),
+            self.p_value.map_or(String::new(), |p| format!(", p={}", short_p(p))),
             self.moved
         )
+    }
+}
+
+/// A p-value for people: two significant digits, and "<1e-300" where a double runs out.
+pub fn short_p(p: f64) -> String {
+    if p < 1e-300 {
+        "<1e-300".into()
+    } else {
+        format!("{p:.2e}")
     }
 }
 
@@ -454,7 +463,7 @@ pub fn categorical(
         .enumerate()
         .map(|(i, (k, v))| {
             json!({"category": k, "reference_share": rs[i], "current_share": cs[i],
-                   "reference_count": v[0], "current_count": v[1]})
+                   "reference_count": v[0] as u64, "current_count": v[1] as u64})
         })
         .collect();
     let moved = (0..kept.len())

@@ -67,7 +67,7 @@ pub fn page(report: &Value, history: &[Value]) -> String {
                 text(&c["method"]).to_string(),
                 format!("{:.4}", f(&c["statistic"])),
                 format!("{:.4}", f(&c["threshold"])),
-                c["p_value"].as_f64().map_or("-".into(), |p| format!("{p:.2e}")),
+                c["p_value"].as_f64().map_or("-".into(), super::checks::short_p),
                 text(&c["moved"]).to_string(),
             ]
         })
