@@ -53,7 +53,37 @@ pub struct Check {
     pub found: Map<String, Value>,
 }
 
+/// What a check measured, before the noise guard decides.
+pub struct Measured {
+    pub method: String,
+    pub statistic: f64,
+    pub threshold: f64,
+    pub p_value: f64,
+    pub rows: (usize, usize),
+    pub moved: String,
+    pub found: Map<String, Value>,
+}
+
 impl Check {
+    /// The one rule every check follows: it fires when its statistic is above its threshold and
+    /// its p-value below alpha / checks.
+    pub fn decide(name: &'static str, column: &'static str, m: Measured, ctx: &Context) -> Check {
+        Check {
+            name,
+            column,
+            drifted: m.statistic > m.threshold && m.p_value < ctx.p_threshold,
+            method: m.method,
+            statistic: m.statistic,
+            threshold: m.threshold,
+            p_value: Some(m.p_value),
+            major: false,
+            reference_rows: m.rows.0,
+            current_rows: m.rows.1,
+            moved: m.moved,
+            found: m.found,
+        }
+    }
+
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("name".into(), json!(self.name));
@@ -352,7 +382,6 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
     } else {
         ("Wasserstein (normed)", w, ctx.options.wasserstein)
     };
-    let drifted = statistic > threshold && p < ctx.p_threshold;
     let edges = display_edges(&r, &c);
     let (dr, dc) = (describe(&r), describe(&c));
     let moved = format!(
@@ -375,20 +404,20 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
             "current": crate::svg::bin_shares(&c, &edges),
         }),
     );
-    Check {
+    Check::decide(
         name,
         column,
-        method: method.into(),
-        statistic,
-        threshold,
-        p_value: Some(p),
-        drifted,
-        major: false,
-        reference_rows: r.len(),
-        current_rows: c.len(),
-        moved,
-        found,
-    }
+        Measured {
+            method: method.into(),
+            statistic,
+            threshold,
+            p_value: p,
+            rows: (r.len(), c.len()),
+            moved,
+            found,
+        },
+        ctx,
+    )
 }
 
 fn num(v: &Value) -> String {
@@ -456,7 +485,6 @@ pub fn categorical(
     } else {
         ("Jensen-Shannon", js, ctx.options.jensen_shannon)
     };
-    let drifted = statistic > threshold && p < ctx.p_threshold;
     let (rs, cs) = (st::shares(&rc), st::shares(&cc));
     let categories: Vec<Value> = kept
         .iter()
@@ -488,20 +516,20 @@ pub fn categorical(
         json!({"statistic": chi2, "dof": dof, "p_value": p}),
     );
     found.insert("jensen_shannon".into(), json!(js));
-    Check {
+    Check::decide(
         name,
         column,
-        method: method.into(),
-        statistic,
-        threshold,
-        p_value: Some(p),
-        drifted,
-        major: false,
-        reference_rows: r.len(),
-        current_rows: c.len(),
-        moved,
-        found,
-    }
+        Measured {
+            method: method.into(),
+            statistic,
+            threshold,
+            p_value: p,
+            rows: (r.len(), c.len()),
+            moved,
+            found,
+        },
+        ctx,
+    )
 }
 
 /// Rows of `s` with a title, a seeded sample of at most `k` of them.
@@ -588,7 +616,6 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
     let noise = 0.5 + st::normal_isf(ctx.p_threshold) * sd;
     let floor = if ctx.small(r.rows()) { 0.5 } else { o.text_auc };
     let threshold = noise.max(floor);
-    let drifted = auc > threshold && p < ctx.p_threshold;
     let (oov, cur_tokens) = out_of_vocabulary(r, c, &Settings::default())?;
     let model_oov = match ctx.vocabulary {
         Some(v) => Some(out_of_model_vocabulary(c, v)?),
@@ -635,20 +662,16 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
     if let Some(m) = model_oov {
         found.insert("out_of_model_vocabulary_share".into(), json!(m));
     }
-    Ok(Check {
-        name: "title_text",
-        column: "title",
+    let m = Measured {
         method: "domain classifier ROC AUC".into(),
         statistic: auc,
         threshold,
-        p_value: Some(p),
-        drifted,
-        major: false,
-        reference_rows: rs.len(),
-        current_rows: cs.len(),
+        p_value: p,
+        rows: (rs.len(), cs.len()),
         moved,
         found,
-    })
+    };
+    Ok(Check::decide("title_text", "title", m, ctx))
 }
 
 /// The classifier's most useful terms (by split gain), with the share of sampled titles that
@@ -762,34 +785,31 @@ pub fn prediction(r: &[f64], c: &[f64], ctx: &Context) -> Check {
     let p = st::psi_p_value(psi, bins, r.len(), c.len());
     let noise = st::psi_noise(ctx.p_threshold, bins, r.len(), c.len());
     let threshold = o.psi_moderate.max(noise);
-    let drifted = psi > threshold && p < ctx.p_threshold;
-    let major = drifted && psi > o.psi_major.max(noise);
+    let major_threshold = o.psi_major.max(noise);
     let (dr, dc) = (describe(&r), describe(&c));
     let moved = format!("mean predicted comments {} -> {}", num(&dr["mean"]), num(&dc["mean"]));
     let mut found = Map::new();
     found.insert("psi".into(), json!(psi));
     found.insert("noise_threshold".into(), json!(noise));
-    found.insert("major_threshold".into(), json!(o.psi_major.max(noise)));
+    found.insert("major_threshold".into(), json!(major_threshold));
     found.insert(
         "bins".into(),
         json!({"inner_edges": edges, "reference": st::shares(&rc), "current": st::shares(&cc)}),
     );
     found.insert("reference".into(), dr);
     found.insert("current".into(), dc);
-    Check {
-        name: "prediction",
-        column: "title",
+    let m = Measured {
         method: "PSI".into(),
         statistic: psi,
         threshold,
-        p_value: Some(p),
-        drifted,
-        major,
-        reference_rows: r.len(),
-        current_rows: c.len(),
+        p_value: p,
+        rows: (r.len(), c.len()),
         moved,
         found,
-    }
+    };
+    let mut check = Check::decide("prediction", "title", m, ctx);
+    check.major = check.drifted && psi > major_threshold;
+    check
 }
 
 /// The model's score on held-out data, from `score`'s report.
@@ -853,8 +873,6 @@ pub fn performance(y: &[f64], pred: &[f64], b: &Baseline, ctx: &Context) -> Chec
     } else {
         1.0
     };
-    let drifted = rise > o.mae_moderate && p < ctx.p_threshold;
-    let major = drifted && rise > o.mae_major;
     let moved = format!("MAE {:.2} -> {:.2}, R2 {:.3} -> {:.3}", b.mae, m.mae, b.r2, m.r2);
     let mut found = Map::new();
     found.insert("relative_mae_rise".into(), json!(rise));
@@ -867,18 +885,16 @@ pub fn performance(y: &[f64], pred: &[f64], b: &Baseline, ctx: &Context) -> Chec
         "baseline".into(),
         json!({"path": b.path, "n": b.n, "r2": b.r2, "mae": b.mae, "spearman": b.spearman}),
     );
-    Check {
-        name: "performance",
-        column: "descendants",
+    let measured = Measured {
         method: "relative MAE rise".into(),
         statistic: rise,
         threshold: o.mae_moderate,
-        p_value: Some(p),
-        drifted,
-        major,
-        reference_rows: b.n,
-        current_rows: m.n,
+        p_value: p,
+        rows: (b.n, m.n),
         moved,
         found,
-    }
+    };
+    let mut check = Check::decide("performance", "descendants", measured, ctx);
+    check.major = check.drifted && rise > o.mae_major;
+    check
 }
