@@ -64,6 +64,27 @@ pub struct Measured {
     pub found: Map<String, Value>,
 }
 
+impl Measured {
+    /// `test` is (method, statistic, threshold).
+    pub fn new(
+        (method, statistic, threshold): (&str, f64, f64),
+        p_value: f64,
+        rows: (usize, usize),
+        moved: String,
+        found: Map<String, Value>,
+    ) -> Measured {
+        Measured {
+            method: method.to_string(),
+            statistic,
+            threshold,
+            p_value,
+            rows,
+            moved,
+            found,
+        }
+    }
+}
+
 impl Check {
     /// The one rule every check follows: it fires when its statistic is above its threshold and
     /// its p-value below alpha / checks.
@@ -373,7 +394,7 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
     let d = st::ks_statistic(&r, &c);
     let p = st::ks_sf(d, r.len(), c.len());
     let w = st::wasserstein_normed(&r, &c);
-    let (method, statistic, threshold) = if ctx.small(r.len()) {
+    let test = if ctx.small(r.len()) {
         (
             "Kolmogorov-Smirnov D",
             d,
@@ -404,20 +425,8 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
             "current": crate::svg::bin_shares(&c, &edges),
         }),
     );
-    Check::decide(
-        name,
-        column,
-        Measured {
-            method: method.into(),
-            statistic,
-            threshold,
-            p_value: p,
-            rows: (r.len(), c.len()),
-            moved,
-            found,
-        },
-        ctx,
-    )
+    let m = Measured::new(test, p, (r.len(), c.len()), moved, found);
+    Check::decide(name, column, m, ctx)
 }
 
 fn num(v: &Value) -> String {
@@ -480,7 +489,7 @@ pub fn categorical(
     let cc: Vec<f64> = kept.iter().map(|k| k.1[1]).collect();
     let (chi2, dof, p) = st::chi2_homogeneity(&rc, &cc);
     let js = st::js_distance(&rc, &cc);
-    let (method, statistic, threshold) = if ctx.small(r.len()) {
+    let test = if ctx.small(r.len()) {
         ("chi-square", chi2, st::chi2_isf(ctx.p_threshold, dof.max(1.0)))
     } else {
         ("Jensen-Shannon", js, ctx.options.jensen_shannon)
@@ -516,20 +525,8 @@ pub fn categorical(
         json!({"statistic": chi2, "dof": dof, "p_value": p}),
     );
     found.insert("jensen_shannon".into(), json!(js));
-    Check::decide(
-        name,
-        column,
-        Measured {
-            method: method.into(),
-            statistic,
-            threshold,
-            p_value: p,
-            rows: (r.len(), c.len()),
-            moved,
-            found,
-        },
-        ctx,
-    )
+    let m = Measured::new(test, p, (r.len(), c.len()), moved, found);
+    Check::decide(name, column, m, ctx)
 }
 
 /// Rows of `s` with a title, a seeded sample of at most `k` of them.
@@ -662,15 +659,8 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
     if let Some(m) = model_oov {
         found.insert("out_of_model_vocabulary_share".into(), json!(m));
     }
-    let m = Measured {
-        method: "domain classifier ROC AUC".into(),
-        statistic: auc,
-        threshold,
-        p_value: p,
-        rows: (rs.len(), cs.len()),
-        moved,
-        found,
-    };
+    let test = ("domain classifier ROC AUC", auc, threshold);
+    let m = Measured::new(test, p, (rs.len(), cs.len()), moved, found);
     Ok(Check::decide("title_text", "title", m, ctx))
 }
 
@@ -798,15 +788,7 @@ pub fn prediction(r: &[f64], c: &[f64], ctx: &Context) -> Check {
     );
     found.insert("reference".into(), dr);
     found.insert("current".into(), dc);
-    let m = Measured {
-        method: "PSI".into(),
-        statistic: psi,
-        threshold,
-        p_value: p,
-        rows: (r.len(), c.len()),
-        moved,
-        found,
-    };
+    let m = Measured::new(("PSI", psi, threshold), p, (r.len(), c.len()), moved, found);
     let mut check = Check::decide("prediction", "title", m, ctx);
     check.major = check.drifted && psi > major_threshold;
     check
@@ -885,15 +867,8 @@ pub fn performance(y: &[f64], pred: &[f64], b: &Baseline, ctx: &Context) -> Chec
         "baseline".into(),
         json!({"path": b.path, "n": b.n, "r2": b.r2, "mae": b.mae, "spearman": b.spearman}),
     );
-    let measured = Measured {
-        method: "relative MAE rise".into(),
-        statistic: rise,
-        threshold: o.mae_moderate,
-        p_value: p,
-        rows: (b.n, m.n),
-        moved,
-        found,
-    };
+    let test = ("relative MAE rise", rise, o.mae_moderate);
+    let measured = Measured::new(test, p, (b.n, m.n), moved, found);
     let mut check = Check::decide("performance", "descendants", measured, ctx);
     check.major = check.drifted && rise > o.mae_major;
     check
