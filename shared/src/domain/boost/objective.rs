@@ -55,14 +55,7 @@ impl Objective {
             // The margin is ln(1 + prediction): rmse of log1p, XGBoost's rmsle.
             Objective::SquaredLog1p => mean(&|m, t| (m - t.ln_1p()).powi(2)).sqrt(),
             Objective::Poisson => mean(&|m, t| m.exp() - t * m + ln_gamma(t + 1.0)),
-            Objective::Logistic => {
-                // XGBoost clips probabilities to [1e-16, 1 - 1e-16] so a confident miss is finite.
-                const EPS: f64 = 1e-16;
-                mean(&|m, t| {
-                    let p = sigmoid(m).clamp(EPS, 1.0 - EPS);
-                    -(t * p.ln() + (1.0 - t) * (1.0 - p).ln())
-                })
-            }
+            Objective::Logistic => mean(&|m, t| crate::metrics::logloss_one(t, sigmoid(m))),
         }
     }
 

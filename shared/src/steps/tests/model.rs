@@ -37,7 +37,11 @@ fn save_load_round_trip_predicts_identically() {
             max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
         };
         let (m, s) = train(&f, None, &opts).unwrap();
-        assert!(s.train.r2 > 0.99, "{engine:?}: {:?}", s.train);
+        assert!(
+            matches!(s.train, Fit::Regression { r2: Some(r2), .. } if r2 > 0.99),
+            "{engine:?}: {:?}",
+            s.train
+        );
         let bytes = artifact::to_bytes(KIND, &m).unwrap();
         let back: Model = artifact::from_bytes(&bytes, KIND).unwrap();
         assert_eq!(back.predict(&f.features.x), m.predict(&f.features.x));
@@ -73,4 +77,73 @@ fn belonging() {
     assert_eq!(short("sha256:0123456789abcdef"), "sha256:0123456789ab");
     assert_eq!(short("é"), "é");
     assert_eq!(short("sha256:aéééééé"), "sha256:aéééééé", "no cut inside a character");
+}
+
+#[test]
+fn logistic_models_refuse_other_targets_and_the_gbdt_engine() {
+    let mut f = features(60);
+    let opts = |engine| TrainOptions {
+        params: Params {
+            objective: Objective::Logistic,
+            ..Params::default()
+        },
+        engine,
+        max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+    };
+    let e = train(&f, None, &opts(Source::Native)).err().unwrap().to_string();
+    assert!(
+        e.contains("f.parquet: column \"target\" is 30 for id 0") && e.contains("0 or 1"),
+        "{e}"
+    );
+    f.features.target = f
+        .features
+        .target
+        .iter()
+        .map(|&t| if t > 20.0 { 1.0 } else { 0.0 })
+        .collect();
+    let e = train(&f, None, &opts(Source::Gbdt)).err().unwrap().to_string();
+    assert!(e.contains("--engine gbdt has no logistic objective"), "{e}");
+    let (m, s) = train(&f, None, &opts(Source::Native)).unwrap();
+    assert_eq!(m.task(), Task::Binary);
+    assert_eq!(s.metric, "logloss");
+    assert!(
+        matches!(s.train, Fit::Binary { auc: Some(a), .. } if a > 0.99),
+        "{:?}",
+        s.train
+    );
+    let card = card(&m, "fp", Some(&s), &Provenance::new("train", []), &|_| None, 5);
+    assert_eq!(card["training"]["eval_metric"], "logloss");
+    assert!(card["training"]["train"]["auc"].is_number() && card["task"] == "binary");
+    // Scoring a logistic model on counts is refused the same way.
+    let counts = features(10);
+    assert!(
+        m.check_targets(&counts)
+            .unwrap_err()
+            .to_string()
+            .contains("column \"target\" is 30")
+    );
+}
+
+#[test]
+fn a_damaged_tree_is_refused_on_read() {
+    let f = features(30);
+    let opts = TrainOptions {
+        params: Params::default(),
+        engine: Source::Native,
+        max_dense_bytes: 0,
+    };
+    let (mut m, _) = train(&f, None, &opts).unwrap();
+    if let Engine::Native(b) = &mut m.engine {
+        b.trees[0].nodes[0].left = 1000;
+    }
+    let dir = std::env::temp_dir().join(format!("hn-model-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("m.bin");
+    std::fs::write(&path, artifact::to_bytes(KIND, &m).unwrap()).unwrap();
+    let e = Model::read(path.to_str().unwrap()).err().unwrap().to_string();
+    assert!(
+        e.contains("tree 0: node 0 has children 1000") && e.contains("damaged"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
