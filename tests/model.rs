@@ -10,7 +10,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn run(tool: &str, args: &[&str]) -> Output {
+pub(crate) fn run(tool: &str, args: &[&str]) -> Output {
     let bin = match tool {
         "train" => env!("CARGO_BIN_EXE_train"),
         "score" => env!("CARGO_BIN_EXE_score"),
@@ -25,12 +25,12 @@ fn run(tool: &str, args: &[&str]) -> Output {
 }
 
 #[track_caller]
-fn ok(o: &Output) {
+pub(crate) fn ok(o: &Output) {
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(o));
 }
 
 #[track_caller]
-fn fails(o: &Output, code: i32, needle: &str) {
+pub(crate) fn fails(o: &Output, code: i32, needle: &str) {
     assert_eq!(o.status.code(), Some(code), "stderr: {}", stderr(o));
     let e = stderr(o);
     // The error is the last line, one line long (a gate failure follows the summary).
@@ -44,7 +44,7 @@ fn fails(o: &Output, code: i32, needle: &str) {
 /// Titles whose words decide the comment count: "rust" +40, "ask" +20, "python" +10.
 const WORDS: [&str; 8] = ["rust", "ask", "python", "linux", "show", "go", "database", "ai"];
 
-fn synthetic_titles(n: usize, salt: usize) -> Vec<(String, f64)> {
+pub(crate) fn synthetic_titles(n: usize, salt: usize) -> Vec<(String, f64)> {
     (0..n)
         .map(|i| {
             let k = i * 7 + salt;
@@ -61,7 +61,7 @@ fn synthetic_titles(n: usize, salt: usize) -> Vec<(String, f64)> {
 }
 
 /// A vectorizer fitted on `titles`, written to `vec_path`; features for each set of titles.
-fn setup(d: &TempDir, sets: &[(&str, &[(String, f64)])]) -> Vectorizer {
+pub(crate) fn setup(d: &TempDir, sets: &[(&str, &[(String, f64)])]) -> Vectorizer {
     let texts: Vec<Option<&str>> = sets[0].1.iter().map(|(t, _)| Some(t.as_str())).collect();
     let (vec, _) = Vectorizer::fit(&texts, Settings::default()).unwrap();
     let bytes = vec.to_bytes().unwrap();
@@ -91,14 +91,14 @@ fn gbdt_model(d: &TempDir, n: usize) -> String {
     model
 }
 
-fn write_stories(path: &str, titles: &[&str]) {
+pub(crate) fn write_stories(path: &str, titles: &[&str]) {
     let stories: Vec<Story> = (0..titles.len())
         .map(|i| story(100 + i as i64, 1_700_000_000 + i as i64 * 60, Some(titles[i]), None))
         .collect();
     write_story_rows(path, &stories);
 }
 
-fn json(path: &str) -> Value {
+pub(crate) fn json(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -217,7 +217,7 @@ fn gbdt_engine_refuses_what_it_cannot_hold() {
     );
     assert!(!Path::new(&m).exists() && !Path::new(&d.path("m.bin.json")).exists());
     fails(&gbdt(&["--subsample", "0.5"]), 2, "unseeded");
-    fails(&gbdt(&["--objective", "poisson"]), 2, "no Poisson");
+    fails(&gbdt(&["--objective", "poisson"]), 2, "no poisson objective");
 }
 
 #[test]

@@ -336,7 +336,11 @@ impl Metrics {
         match task {
             Task::Regression => {
                 note("r2", why_r2_undefined(y));
-                note("r2_log1p", why_r2_undefined(&log1p_of(y)));
+                // Said of the targets as given (their log1p is constant when they are).
+                note(
+                    "r2_log1p",
+                    why_r2_undefined(y).or_else(|| why_r2_undefined(&log1p_of(y))),
+                );
                 note("spearman", why_spearman_undefined(y, pred));
             }
             Task::Binary => note("auc", why_auc_undefined(y)),

@@ -233,6 +233,25 @@ pub fn check_targets(objective: Objective, f: &FeaturesFile) -> Result<()> {
     )))
 }
 
+/// Without a vectorizer to vouch for it, a training set's declared feature count
+/// (`hn.n_features`) must be the one its indices show: `vectorize fit` writes training features
+/// in which every vocabulary term occurs, so a larger count is a damaged or forged header (one
+/// of 4,294,967,295 would size the model by it).
+fn check_width(f: &FeaturesFile) -> Result<()> {
+    let x = &f.features.x;
+    let used = x.indices.iter().max().map_or(0, |&m| m as usize + 1);
+    // No rows is its own error, said later.
+    if x.n_cols == used || x.n_rows() == 0 {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "{}: metadata hn.n_features says {} features but its indices use {used}; training features from \
+         `vectorize fit` use every feature: give the vectorizer that made them (--vectorizer VEC) to confirm \
+         the count, or re-create the features",
+        f.name, x.n_cols
+    )))
+}
+
 /// `sha256:0123456789ab` (12 hex digits) for messages.
 fn short(fp: &str) -> &str {
     let end = fp.find(':').map_or(0, |i| i + 1) + 12;
@@ -610,6 +629,11 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
                 t.name, v.name
             )));
         }
+    }
+    if vec.is_none()
+        && let Some(t) = &train
+    {
+        check_width(t)?;
     }
     let vec_fp = vec.as_ref().map(|v| v.fingerprint.clone());
     // (name, fingerprint) of the imported dump, read once (it may be stdin).
