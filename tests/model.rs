@@ -98,6 +98,35 @@ pub(crate) fn write_stories(path: &str, titles: &[&str]) {
     write_story_rows(path, &stories);
 }
 
+/// `predict --format jsonl` on three fixed stories (ids 100..102), through `model` and `vec`:
+/// the output lines, highest prediction first.
+pub(crate) fn predict_latest(d: &TempDir, model: &str, vec: &str) -> Vec<Value> {
+    write_stories(&d.path("latest.parquet"), &["rust ask python", "linux go", "show ai"]);
+    let latest = d.path("latest.parquet");
+    let o = run(
+        "predict",
+        &["--model", model, "--vectorizer", vec, &latest, "--format", "jsonl"],
+    );
+    ok(&o);
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// `train FEATURES --objective OBJECTIVE` is refused (exit 2) with `needle`; nothing written.
+#[track_caller]
+pub(crate) fn train_refuses_targets(features: &str, objective: &str, needle: &str) {
+    let out = format!("{features}.refused.bin");
+    fails(
+        &run("train", &[features, "-o", &out, "--objective", objective]),
+        2,
+        needle,
+    );
+    assert!(!Path::new(&out).exists());
+}
+
 pub(crate) fn json(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -604,21 +633,7 @@ fn native_engine_train_score_predict() {
     assert!(card["trees"].as_u64().unwrap() < 200, "early stopping stopped: {card}");
 
     // Predictions through the model's own vectorizer.
-    write_stories(&d.path("latest.parquet"), &["rust ask python", "linux go", "show ai"]);
-    let o = run(
-        "predict",
-        &[
-            "--model",
-            &model,
-            "--vectorizer",
-            &vec,
-            &d.path("latest.parquet"),
-            "--format",
-            "jsonl",
-        ],
-    );
-    ok(&o);
-    let first: Value = serde_json::from_str(String::from_utf8(o.stdout).unwrap().lines().next().unwrap()).unwrap();
+    let first = predict_latest(&d, &model, &vec).remove(0);
     assert_eq!(first["id"], 100, "highest first");
     assert!(
         (first["predicted_comments"].as_f64().unwrap() - 75.0).abs() < 5.0,
@@ -636,20 +651,7 @@ fn native_engine_train_score_predict() {
     let neg: Vec<(String, f64)> = train.iter().map(|(t, y)| (t.clone(), y - 30.0)).collect();
     let d2 = TempDir::new("native-neg");
     setup(&d2, &[("neg.parquet", &neg[..])]);
-    fails(
-        &run(
-            "train",
-            &[
-                &d2.path("neg.parquet"),
-                "-o",
-                &d2.path("x.bin"),
-                "--objective",
-                "poisson",
-            ],
-        ),
-        2,
-        "negative",
-    );
+    train_refuses_targets(&d2.path("neg.parquet"), "poisson", "negative");
 }
 
 /// The Makefile's model assets through the real split and vectorize tools, then promote.

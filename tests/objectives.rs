@@ -2,7 +2,7 @@
 //! train, score and predict; refusals of targets, gates and tables that do not fit; headers
 //! that would size memory checked against the data.
 
-use crate::model::{fails, json, ok, run, setup, synthetic_titles, write_stories};
+use crate::model::{fails, json, ok, predict_latest, run, setup, synthetic_titles, train_refuses_targets};
 use crate::stories_fixture::{TempDir, stderr, stories, write_stories as write_story_rows};
 use hn_shared::features::{Features, write_features};
 use hn_shared::sparse::Csr;
@@ -54,19 +54,8 @@ fn logistic_train_score_predict() {
 
     // score: auc, logloss, accuracy, the base-rate baseline; no regression metrics.
     let m = d.path("m.json");
-    let o = run(
-        "score",
-        &[
-            "--model",
-            &model,
-            &te,
-            "-o",
-            &m,
-            "--min-auc",
-            "0.9",
-            "--must-beat-baseline",
-        ],
-    );
+    let gates = ["--min-auc", "0.9", "--must-beat-baseline"];
+    let o = run("score", &[&["--model", &model, &te, "-o", &m][..], &gates].concat());
     ok(&o);
     assert!(stderr(&o).contains("auc="), "{}", stderr(&o));
     let r = json(&m);
@@ -92,18 +81,9 @@ fn logistic_train_score_predict() {
         2,
         "column \"target\" is 5 for id 0",
     );
-    fails(
-        &run(
-            "train",
-            &[
-                &d.path("counts.parquet"),
-                "-o",
-                &d.path("x.bin"),
-                "--objective",
-                "logistic",
-            ],
-        ),
-        2,
+    train_refuses_targets(
+        &d.path("counts.parquet"),
+        "logistic",
         "column \"target\" is 5 for id 0, which is not 0 or 1",
     );
     fails(
@@ -124,22 +104,7 @@ fn logistic_train_score_predict() {
     );
 
     // predict: probabilities.
-    write_stories(&d.path("latest.parquet"), &["rust ask python", "linux go", "show ai"]);
-    let o = run(
-        "predict",
-        &[
-            "--model",
-            &model,
-            "--vectorizer",
-            &vec,
-            &d.path("latest.parquet"),
-            "--format",
-            "jsonl",
-        ],
-    );
-    ok(&o);
-    for line in String::from_utf8(o.stdout).unwrap().lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    for v in predict_latest(&d, &model, &vec) {
         let p = v["predicted_comments"].as_f64().unwrap();
         assert!((0.0..=1.0).contains(&p), "{v}");
     }
@@ -230,18 +195,7 @@ fn the_wrong_kind_of_table_says_what_to_do() {
         2,
         "this looks like a stories table",
     );
-    fails(
-        &run(
-            "predict",
-            &[
-                "--model",
-                &model,
-                "--vectorizer",
-                &d.path("vec.bin"),
-                &d.path("train.parquet"),
-            ],
-        ),
-        2,
-        "this looks like a features table, not stories",
-    );
+    let (vec, features) = (d.path("vec.bin"), d.path("train.parquet"));
+    let o = run("predict", &["--model", &model, "--vectorizer", &vec, &features]);
+    fails(&o, 2, "this looks like a features table, not stories");
 }

@@ -51,15 +51,19 @@ fn save_load_round_trip_predicts_identically() {
     }
 }
 
-#[test]
-fn belonging() {
-    let f = features(30);
-    let opts = TrainOptions {
+/// The native engine with the default parameters.
+fn native() -> TrainOptions {
+    TrainOptions {
         params: Params::default(),
         engine: Source::Native,
         max_dense_bytes: 0,
-    };
-    let (m, _) = train(&f, None, &opts).unwrap();
+    }
+}
+
+#[test]
+fn belonging() {
+    let f = features(30);
+    let (m, _) = train(&f, None, &native()).unwrap();
     m.check_features("m", &f).unwrap();
     let mut other = features(30);
     other.features.vectorizer = Some("sha256:other".into());
@@ -126,13 +130,7 @@ fn logistic_models_refuse_other_targets_and_the_gbdt_engine() {
 
 #[test]
 fn a_damaged_tree_is_refused_on_read() {
-    let f = features(30);
-    let opts = TrainOptions {
-        params: Params::default(),
-        engine: Source::Native,
-        max_dense_bytes: 0,
-    };
-    let (mut m, _) = train(&f, None, &opts).unwrap();
+    let (mut m, _) = train(&features(30), None, &native()).unwrap();
     if let Engine::Native(b) = &mut m.engine {
         b.trees[0].nodes[0].left = 1000;
     }
