@@ -284,8 +284,13 @@ pub fn append_history(path: &str, report: &Value) -> Result<()> {
 /// The short human summary `score` prints on stderr (`n/a` for an undefined metric).
 pub fn summary_line(m: &Metrics) -> String {
     let b = &m.baseline;
-    let get = |name: &str| show(m.get(name));
-    let base = |name: &str| show(b.scores.get(name));
+    // Errors in comments read best with 2 decimals; ratios and correlations with 4.
+    let fmt = |name: &str, v: Option<f64>| match (name, v) {
+        ("mae" | "rmse", Some(v)) => format!("{v:.2}"),
+        (_, v) => show(v),
+    };
+    let get = |name: &str| fmt(name, m.get(name));
+    let base = |name: &str| fmt(name, b.scores.get(name));
     match m.task {
         Task::Regression => format!(
             "n={} r2={} mae={} rmse={} spearman={} r2_log1p={} | {} baseline ({:.2}): r2={} mae={}",
