@@ -126,6 +126,16 @@ impl Model {
                 tree.check().map_err(|e| e.context(&format!("tree {t}")))?;
             }
         }
+        // The dense engine builds rows of `width` values: it may not exceed the feature count,
+        // which `score` and `predict` check against the features or the vectorizer.
+        if let Engine::Dense(d) = &self.engine
+            && d.width > self.n_features.max(1)
+        {
+            return Err(Error::new(format!(
+                "its trees read {} features but the model says {}: the file is damaged; train it again",
+                d.width, self.n_features
+            )));
+        }
         Ok(())
     }
 

@@ -134,14 +134,26 @@ fn a_damaged_tree_is_refused_on_read() {
     if let Engine::Native(b) = &mut m.engine {
         b.trees[0].nodes[0].left = 1000;
     }
+    let gbdt = TrainOptions {
+        engine: Source::Gbdt,
+        max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+        ..native()
+    };
+    // A dense model whose rows would be 4 billion values wide.
+    let (mut wide, _) = train(&features(30), None, &gbdt).unwrap();
+    if let Engine::Dense(d) = &mut wide.engine {
+        d.width = u32::MAX as usize;
+    }
     let dir = std::env::temp_dir().join(format!("hn-model-damaged-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("m.bin");
-    std::fs::write(&path, artifact::to_bytes(KIND, &m).unwrap()).unwrap();
-    let e = Model::read(path.to_str().unwrap()).err().unwrap().to_string();
-    assert!(
-        e.contains("tree 0: node 0 has children 1000") && e.contains("damaged"),
-        "{e}"
-    );
+    for (model, needle) in [
+        (m, "tree 0: node 0 has children 1000"),
+        (wide, "its trees read 4294967295 features but the model says 4"),
+    ] {
+        let path = dir.join("m.bin");
+        std::fs::write(&path, artifact::to_bytes(KIND, &model).unwrap()).unwrap();
+        let e = Model::read(path.to_str().unwrap()).err().unwrap().to_string();
+        assert!(e.contains(needle) && e.contains("damaged"), "{e}");
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
