@@ -113,7 +113,8 @@ pub struct Params {
     pub min_child_weight: f64,
     /// Fraction of rows each tree sees, drawn per row with the seeded generator.
     pub subsample: f64,
-    /// Fraction of features each tree may split on.
+    /// Fraction of features each tree may split on, drawn among the features up to the last one
+    /// any row uses (trailing features no row has could never split).
     pub colsample_bytree: f64,
     /// Seed of the row and column sampling.
     pub seed: u64,
