@@ -108,8 +108,12 @@ impl Model {
 
     /// Refuse targets the model's objective cannot be measured on (a logistic model on targets
     /// that are not 0/1), naming the column, the id and the value.
+    /// Regression metrics measure any finite target (features never hold others).
     pub fn check_targets(&self, f: &FeaturesFile) -> Result<()> {
-        check_targets(self.params.objective, f)
+        match self.task() {
+            Task::Binary => check_targets(self.params.objective, f),
+            Task::Regression => Ok(()),
+        }
     }
 
     /// Refuse a model whose trees point outside themselves (a damaged or forged artifact would
