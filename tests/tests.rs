@@ -3,6 +3,7 @@
 mod drift;
 mod fetch;
 mod model;
+mod objectives;
 mod pipeline;
 mod split;
 mod stories_fixture;
