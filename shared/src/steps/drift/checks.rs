@@ -12,6 +12,7 @@ use crate::drift_stats as st;
 use crate::error::{Error, Result};
 use crate::metrics;
 use crate::tfidf::{DocFreq, Settings, Vectorizer};
+use arrow::array::Array;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -23,6 +24,8 @@ pub struct Context<'a> {
     pub p_threshold: f64,
     /// The model's vectorizer, when given: out-of-vocabulary tokens are counted against it too.
     pub vocabulary: Option<&'a Vectorizer>,
+    /// Unix seconds now (`HN_NOW`): which comment counts have settled.
+    pub now: i64,
 }
 
 impl Context<'_> {
@@ -189,11 +192,16 @@ impl Plan {
         }
         let url = r.urls.is_some() && c.urls.is_some() && enough(r.rows(), c.rows());
         if !url {
-            skipped.push(("url_domain", "no column \"url\" on a side".to_string()));
+            skipped.push(("url_domain", "no column \"url\" on a side, or too few rows".to_string()));
         }
         let prediction = model && enough(r.rows(), c.rows());
-        if !model {
-            skipped.push(("prediction", "no --model and --vectorizer".to_string()));
+        if !prediction {
+            let why = if model {
+                "too few rows on a side"
+            } else {
+                "no --model and --vectorizer"
+            };
+            skipped.push(("prediction", why.to_string()));
         }
         let (rs, cs) = (
             r.settled_rows(o.settle_seconds, now).len(),
@@ -327,11 +335,10 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
         ));
     }
     if plan.target {
-        let o = ctx.options;
-        let now = crate::clock::now_unix();
+        let settle = ctx.options.settle_seconds;
         let settled = |s: &Stories| -> Vec<f64> {
             let d = s.descendants.as_deref().unwrap_or(&[]);
-            s.settled_rows(o.settle_seconds, now)
+            s.settled_rows(settle, ctx.now)
                 .into_iter()
                 .filter_map(|i| d[i])
                 .map(|v| v as f64)
@@ -341,8 +348,6 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
     }
     Ok(out)
 }
-
-use arrow::array::Array;
 
 fn times(s: &Stories) -> impl Iterator<Item = i64> + '_ {
     s.times.iter().flatten().flatten().copied()

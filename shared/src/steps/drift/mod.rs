@@ -320,6 +320,7 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
         options: o,
         p_threshold,
         vocabulary: predictor.as_ref().map(|p| &p.vectorizer.body),
+        now,
     };
     let mut found = checks::run_data_checks(&plan, &reference, &current, &ctx)?;
     if let Some(pr) = &predictor {

@@ -109,6 +109,7 @@ fn run(r: &Stories, c: &Stories) -> Vec<Check> {
         options: &o,
         p_threshold: o.alpha / plan.count() as f64,
         vocabulary: None,
+        now: NOW,
     };
     checks::run_data_checks(&plan, r, c, &ctx).unwrap()
 }
@@ -198,6 +199,7 @@ fn ctx_for(o: &Options, checks: usize) -> Context<'_> {
         options: o,
         p_threshold: o.alpha / checks as f64,
         vocabulary: None,
+        now: NOW,
     }
 }
 
