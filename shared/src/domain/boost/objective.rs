@@ -155,9 +155,10 @@ fn sigmoid(m: f64) -> f64 {
     1.0 / (1.0 + (-m).exp())
 }
 
-/// `ln Γ(x)` for x >= 1 (Lanczos' approximation, g = 7, nine coefficients; relative error below
-/// 1e-13): the constant `ln y!` of the Poisson log-likelihood, so the metric is XGBoost's number.
-fn ln_gamma(x: f64) -> f64 {
+/// `ln Γ(x)` for x >= 0.5 (Lanczos' approximation, g = 7, nine coefficients; relative error below
+/// 1e-13): the constant `ln y!` of the Poisson log-likelihood, so the metric is XGBoost's number,
+/// and drift's chi-square and normal tails.
+pub fn ln_gamma(x: f64) -> f64 {
     const G: f64 = 7.0;
     const C: [f64; 9] = [
         0.999_999_999_999_809_9,
