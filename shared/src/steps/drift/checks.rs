@@ -320,7 +320,7 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
         let kinds = |s: &Stories| -> Vec<&'static str> {
             (0..s.rows())
                 .map(|i| {
-                    let title = s.titles.is_valid(i).then(|| s.titles.value(i)).unwrap_or("");
+                    let title = if s.titles.is_valid(i) { s.titles.value(i) } else { "" };
                     let kind = s.types.as_ref().and_then(|t| t.is_valid(i).then(|| t.value(i)));
                     st::story_kind(title, kind)
                 })

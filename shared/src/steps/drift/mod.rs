@@ -105,10 +105,10 @@ impl Options {
                 return bad(name, "a number >= 0");
             }
         }
-        if !(self.psi_major >= self.psi_moderate) {
+        if self.psi_major.is_nan() || self.psi_major < self.psi_moderate {
             return bad("psi-major", "at least --psi-moderate");
         }
-        if !(self.mae_major >= self.mae_moderate) {
+        if self.mae_major.is_nan() || self.mae_major < self.mae_moderate {
             return bad("mae-major", "at least --mae-moderate");
         }
         if self.bins < 2 || self.top_categories < 1 || self.trees < 1 || self.classifier_rows < 20 {
