@@ -6,9 +6,13 @@
 //! - [`model`]: the model artifact, its JSON card, and training with either engine (`train`)
 //! - [`score`]: `score`'s report, history and gates
 //! - [`predict`]: stories in, predictions out (Parquet, table, CSV, JSON Lines)
+//! - [`registry`]: the model registry, the champion, promotion and rollback (`registry`)
+//! - [`outcomes`]: earlier predictions scored against the stories once they settled (`outcomes`)
 
 pub mod model;
+pub mod outcomes;
 pub mod predict;
+pub mod registry;
 pub mod score;
 pub mod split;
 pub mod vectorize;
