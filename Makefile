@@ -20,14 +20,14 @@ BIN     := target/release
 DATA        ?= data## where every asset goes
 HN_API      ?= https://hacker-news.firebaseio.com/v0## base URL of the HN API (or a stand-in)
 HN_DUMP     ?=## a JSON Lines dump (.jsonl[.gz]) to read instead of the API
-TRAIN_IDS   ?= 20000## ids fetched for training: the newest settled ones, below the predicted
+TRAIN_IDS   ?= 100000## ids fetched for training: the newest settled ones, below the predicted
 PREDICT_IDS ?= 100## the newest ids, whose stories are predicted for
 MIN_AGE     ?= 2d## training stories must be this old (comment counts settled); 0 = no minimum
 SEED        ?= 42## seed of the split and of training
 FETCH_ARGS  ?=## more hn-fetch options for both fetches, e.g. '--concurrency 16'
 SPLIT_ARGS  ?=## split options, e.g. '--by time'
 VECTORIZE_ARGS ?=## vectorize fit options, e.g. '--min-df 2 --ngram 1,2'
-TRAIN_ARGS  ?=## train options, e.g. '--objective poisson' or '--n-estimators 200'
+TRAIN_ARGS  ?= --objective squared-log1p## train options (the default: see README, "Default sizes")
 SCORE_ARGS  ?=## score gates that fail the run, e.g. '--must-beat-baseline --min-r2 0'
 DRIFT_ARGS  ?=## drift options (thresholds)
 PROMOTE_METRIC ?= r2## what promote compares: r2 (the guide's) or spearman (ranking)

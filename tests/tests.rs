@@ -2,6 +2,7 @@
 
 mod fetch;
 mod model;
+mod ops;
 mod pipeline;
 mod split;
 mod stories_fixture;
