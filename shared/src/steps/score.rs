@@ -152,17 +152,9 @@ fn check_gates(m: &Metrics, data_fp: &str, g: &Gates, warnings: &mut Vec<String>
     Ok((failed, account))
 }
 
-/// Append the report (without provenance, with a timestamp) as one line: [`crate::io::append_json_line`].
+/// Append the report to a history file (see [`crate::history::append`]).
 pub fn append_history(path: &str, report: &Value) -> Result<()> {
-    let mut line = json!({"timestamp": crate::clock::rfc3339(crate::clock::now_unix())});
-    if let (Value::Object(l), Value::Object(r)) = (&mut line, report) {
-        for (k, v) in r {
-            if k != "provenance" {
-                l.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    crate::io::append_json_line(path, &line)
+    crate::history::append(path, report)
 }
 
 /// The short human summary `score` prints on stderr.
