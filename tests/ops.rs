@@ -333,3 +333,38 @@ fn the_cron_runner_refuses_to_overlap() {
     assert!(log.contains("skipped: the previous run still holds"), "{log}");
     assert!(!log.contains("start: make"), "{log}");
 }
+
+/// The same planted stories, but the newest 50 (the ones predicted for) are about other things.
+fn shifted_items() -> String {
+    let titles = ["quantum", "blockchain", "satellite", "vaccine", "election"];
+    planted_items(1..=450)
+        + &(451..=500)
+            .map(|i| {
+                let t = format!("{} {} {}", titles[i as usize % 5], titles[(i as usize / 5) % 5], i % 13);
+                json!({"id": i, "type": "story", "by": "u", "time": T0 + i * STEP, "title": t,
+                       "score": 5, "descendants": 4})
+                .to_string()
+                    + "\n"
+            })
+            .collect::<String>()
+}
+
+#[test]
+fn monitor_retrains_on_a_planted_shift_and_not_on_same_period_stories() {
+    let ops = Ops::new("ops-monitor", 1..=500);
+    ok(&ops.make(&[], &["all"], NOW));
+    let o = ops.make(&[], &["monitor"], NOW);
+    ok(&o);
+    assert!(stderr(&o).contains("monitor: no drift"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("retraining"));
+    assert_eq!(ops.lines("drift.history.jsonl").len(), 1);
+
+    std::fs::write(&ops.dump, shifted_items()).unwrap();
+    let o = ops.make(&[], &["latest", "monitor"], NOW);
+    ok(&o);
+    assert!(stderr(&o).contains("monitor: drift: retraining"), "{}", stderr(&o));
+    assert_eq!(ops.lines("drift.history.jsonl").len(), 2);
+    let last = ops.lines("champion.history.jsonl").pop().unwrap();
+    assert_eq!(last["requested_by"], "monitor: drift", "{last}");
+    assert_eq!(ops.json("monitor.json")["dataset_drift"], true);
+}
