@@ -9,6 +9,7 @@
 //! - [`boost`]: the sparsity-aware gradient-boosted tree trainer (XGBoost's semantics)
 //! - [`dense`]: the `gbdt` crate as an engine: dense training, and serving XGBoost dumps
 //! - [`metrics`]: regression metrics (R², MAE, RMSE, Spearman, baseline)
+//! - [`svg`]: self-contained HTML pages and inline-SVG charts (histograms, bars, lines, tables)
 
 pub mod boost;
 pub mod dense;
@@ -16,5 +17,6 @@ pub mod features;
 pub mod hn;
 pub mod metrics;
 pub mod sparse;
+pub mod svg;
 pub mod text;
 pub mod tfidf;
