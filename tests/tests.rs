@@ -3,6 +3,7 @@
 mod fetch;
 mod model;
 mod pipeline;
+mod report;
 mod split;
 mod stories_fixture;
 mod vectorize;

@@ -15,6 +15,6 @@ pub mod steps;
 
 pub use domain::{boost, dense, features, hn, metrics, sparse, svg, text, tfidf};
 pub use plumbing::{artifact, cli, clock, error, io, table};
-pub use steps::{model, predict, score, split, vectorize};
+pub use steps::{model, predict, report, score, split, vectorize};
 
 pub use error::{Context, Error, Result};

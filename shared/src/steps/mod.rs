@@ -6,9 +6,12 @@
 //! - [`model`]: the model artifact, its JSON card, and training with either engine (`train`)
 //! - [`score`]: `score`'s report, history and gates
 //! - [`predict`]: stories in, predictions out (Parquet, table, CSV, JSON Lines)
+//! - [`report`]: one self-contained HTML page: the asset graph from the Makefile, models, drift,
+//!   outcomes, predictions
 
 pub mod model;
 pub mod predict;
+pub mod report;
 pub mod score;
 pub mod split;
 pub mod vectorize;
