@@ -13,8 +13,8 @@ pub mod domain;
 pub mod plumbing;
 pub mod steps;
 
-pub use domain::{boost, dense, features, hn, metrics, sparse, svg, text, tfidf};
-pub use plumbing::{artifact, cli, clock, error, io, table};
-pub use steps::{model, predict, report, score, split, vectorize};
+pub use domain::{boost, dense, drift_stats, features, hn, metrics, sparse, svg, text, tfidf};
+pub use plumbing::{artifact, cli, clock, error, history, io, table};
+pub use steps::{drift, model, predict, report, score, split, vectorize};
 
 pub use error::{Context, Error, Result};

@@ -5,10 +5,12 @@
 //! - [`vectorize`]: stories in; vectorizer and features out
 //! - [`model`]: the model artifact, its JSON card, and training with either engine (`train`)
 //! - [`score`]: `score`'s report, history and gates
+//! - [`drift`]: reference vs current stories (and the model's predictions and errors): checks, report, page
 //! - [`predict`]: stories in, predictions out (Parquet, table, CSV, JSON Lines)
 //! - [`report`]: one self-contained HTML page: the asset graph from the Makefile, models, drift,
 //!   outcomes, predictions
 
+pub mod drift;
 pub mod model;
 pub mod predict;
 pub mod report;

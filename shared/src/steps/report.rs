@@ -12,6 +12,7 @@ pub mod assets;
 
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::history;
 use crate::io;
 use crate::svg::{self, DagNode, NodeState, Series};
 use crate::table::Table;
@@ -142,17 +143,10 @@ impl Data<'_> {
         }
     }
 
-    /// The JSON objects of a JSON Lines history, oldest first; lines that do not parse are
-    /// skipped (a history is appended by many runs; one torn line must not hide the rest).
+    /// The JSON objects of a JSON Lines history, oldest first (torn lines skipped); one that
+    /// cannot be read at all shows as empty here.
     fn history(&self, name: &str) -> Vec<Value> {
-        std::fs::read_to_string(self.path(name))
-            .map(|t| {
-                t.lines()
-                    .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-                    .filter(Value::is_object)
-                    .collect()
-            })
-            .unwrap_or_default()
+        history::read(&self.path(name)).map(|(v, _)| v).unwrap_or_default()
     }
 }
 

@@ -13,7 +13,6 @@ use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::table::Provenance;
 use serde_json::{Value, json};
-use std::io::Write;
 
 /// The gates to apply.
 #[derive(Debug, Clone, Default)]
@@ -153,32 +152,9 @@ fn check_gates(m: &Metrics, data_fp: &str, g: &Gates, warnings: &mut Vec<String>
     Ok((failed, account))
 }
 
-/// Append one JSON line (the report, compact, with a timestamp) in one `write` call, so that
-/// concurrent runs appending to the same history never interleave within a line.
+/// Append the report to a history file (see [`crate::history::append`]).
 pub fn append_history(path: &str, report: &Value) -> Result<()> {
-    let mut line = json!({"timestamp": crate::clock::rfc3339(crate::clock::now_unix())});
-    if let (Value::Object(l), Value::Object(r)) = (&mut line, report) {
-        for (k, v) in r {
-            if k != "provenance" {
-                l.insert(k.clone(), v.clone());
-            }
-        }
-    }
-    let mut bytes = serde_json::to_vec(&line).map_err(|e| Error::new(e.to_string()))?;
-    bytes.push(b'\n');
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .with_context(|| format!("cannot open history {path}"))?;
-    let n = f.write(&bytes).with_context(|| format!("appending to {path}"))?;
-    if n != bytes.len() {
-        return Err(Error::new(format!(
-            "appending to {path}: short write ({n} of {} bytes)",
-            bytes.len()
-        )));
-    }
-    Ok(())
+    crate::history::append(path, report)
 }
 
 /// The short human summary `score` prints on stderr.

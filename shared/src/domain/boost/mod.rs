@@ -23,7 +23,7 @@ mod exact;
 mod grow;
 mod hist;
 pub mod objective;
-mod rng;
+pub mod rng;
 pub mod tree;
 
 use crate::error::{Error, Result};
