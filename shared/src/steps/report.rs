@@ -14,6 +14,7 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::history;
 use crate::io;
+use crate::registry;
 use crate::svg::{self, DagNode, NodeState, Series};
 use crate::table::Table;
 use assets::{AssetGraph, Freshness};
@@ -280,20 +281,35 @@ fn state_text(f: &Freshness) -> String {
     }
 }
 
-/// The registry (`models/<id>/`), the champion, its card, metrics over time, champion changes.
+/// The registry (`models/<id>/`), the champion, its card, metrics over time, champion changes,
+/// read through [`crate::registry`]'s reading functions (the layout is the registry's).
 fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
-    let mut s = String::new();
-    let champion_id = std::fs::read_link(d.path("champion"))
-        .ok()
-        .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()));
-    s.push_str(&svg::heading(3, "The champion"));
+    let mut s = svg::heading(3, "The champion");
+    let dir = Path::new(d.0);
+    let champion_id = match registry::champion(dir) {
+        Ok(id) => id,
+        Err(e) => {
+            s.push_str(&broken(&e.to_string()));
+            None
+        }
+    };
+    let models = match registry::list(dir) {
+        Ok(m) => m,
+        Err(e) => {
+            s.push_str(&broken(&e.to_string()));
+            Vec::new()
+        }
+    };
     let card = match &champion_id {
         Some(id) => {
             s.push_str(&svg::paragraph(
                 Some("verdict ok"),
                 &format!("The champion, serving predictions: {id}"),
             ));
-            d.json("champion/model.bin.json")
+            match models.iter().find(|m| &m.id == id).and_then(|m| m.card.clone()) {
+                Some(card) => Doc::Json(card),
+                None => Doc::Broken(format!("the champion {id} has no readable card (model.bin.json)")),
+            }
         }
         None => {
             s.push_str(&not_yet(
@@ -314,20 +330,15 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
     match card {
         Doc::Json(c) => s.push_str(&card_html(&c)),
         Doc::Broken(m) => s.push_str(&broken(&m)),
-        Doc::Absent => {
-            if champion_id.is_none() {
-                not_yet_sections.push("models");
-            }
-        }
+        Doc::Absent => not_yet_sections.push("models"),
     }
 
-    let models = registry(d);
     s.push_str(&svg::heading(3, "Models over time"));
     let history = d.history("metrics.history.jsonl");
     if !models.is_empty() {
         let labels: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
-        let r2: Vec<f64> = models.iter().map(|m| num(&m.metrics, "/r2")).collect();
-        let sp: Vec<f64> = models.iter().map(|m| num(&m.metrics, "/spearman")).collect();
+        let metric = |name: &str| -> Vec<f64> { models.iter().map(|m| m.metric(name).unwrap_or(f64::NAN)).collect() };
+        let (r2, sp) = (metric("r2"), metric("spearman"));
         s.push_str(&svg::line_chart(
             "Each registered model's test metrics, oldest first",
             &labels,
@@ -338,18 +349,19 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
             .iter()
             .rev()
             .map(|m| {
+                let metric = |k: &str| cell(m.metrics.as_ref().and_then(|v| v.get(k)));
                 vec![
                     m.id.clone(),
-                    if Some(&m.id) == champion_id.as_ref() {
+                    if champion_id.as_ref() == Some(&m.id) {
                         "champion".into()
                     } else {
                         String::new()
                     },
-                    cell(m.metrics.get("r2")),
-                    cell(m.metrics.get("spearman")),
-                    cell(m.metrics.get("mae")),
-                    cell(m.metrics.get("n")),
-                    m.settings.clone(),
+                    metric("r2"),
+                    metric("spearman"),
+                    metric("mae"),
+                    metric("n"),
+                    settings_text(m.settings.as_ref()),
                 ]
             })
             .collect();
@@ -375,7 +387,7 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
     }
 
     s.push_str(&svg::heading(3, "When the champion changed"));
-    let decisions = d.history("champion.history.jsonl");
+    let decisions = registry::history(dir).unwrap_or_default();
     if decisions.is_empty() {
         s.push_str(&not_yet("no promote decisions (champion.history.jsonl)."));
     } else {
@@ -386,6 +398,7 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
             .map(|h| {
                 [
                     "time",
+                    "action",
                     "candidate",
                     "champion",
                     "metric",
@@ -402,6 +415,7 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
         s.push_str(&svg::table(
             &[
                 "time",
+                "action",
                 "candidate",
                 "champion before",
                 "metric",
@@ -414,6 +428,22 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
         ));
     }
     s
+}
+
+/// A model's settings.json as `KEY=value` pairs: the make variables that made it (the
+/// registry keeps them under `variables`), empty ones left out.
+fn settings_text(settings: Option<&Value>) -> String {
+    let settings = settings.map(|s| s.get("variables").unwrap_or(s));
+    match settings {
+        Some(Value::Object(m)) => m
+            .iter()
+            .filter(|(k, v)| !k.ends_with("fingerprint") && !v.is_null() && !v.is_object() && v.as_str() != Some(""))
+            .map(|(k, v)| format!("{k}={}", cell(Some(v))))
+            .collect::<Vec<_>>()
+            .join(" "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 /// A model card: the facts a reader looks for first, every scalar field (parameters, training
@@ -478,45 +508,6 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<Vec<String>>) {
         Value::Array(_) | Value::Null => {}
         other => out.push(vec![prefix.to_string(), cell(Some(other))]),
     }
-}
-
-struct Registered {
-    id: String,
-    metrics: Value,
-    settings: String,
-}
-
-/// `models/<id>/` folders, oldest first (ids start with their UTC time).
-fn registry(d: &Data) -> Vec<Registered> {
-    let Ok(entries) = std::fs::read_dir(d.path("models")) else {
-        return Vec::new();
-    };
-    let mut ids: Vec<String> = entries
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    ids.sort();
-    ids.into_iter()
-        .map(|id| {
-            let metrics = match d.json(&format!("models/{id}/metrics.json")) {
-                Doc::Json(v) => v,
-                _ => Value::Null,
-            };
-            let settings = match d.json(&format!("models/{id}/settings.json")) {
-                Doc::Json(Value::Object(m)) => m
-                    .iter()
-                    .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
-                    .map(|(k, v)| format!("{k}={}", cell(Some(v))))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                Doc::Json(other) => other.to_string(),
-                _ => String::new(),
-            };
-            Registered { id, metrics, settings }
-        })
-        .collect()
 }
 
 /// The latest drift verdict (drift.json), its checks, and the charts of drift.html.
