@@ -4,6 +4,7 @@ mod fetch;
 mod model;
 mod ops;
 mod pipeline;
+mod report;
 mod split;
 mod stories_fixture;
 mod vectorize;
