@@ -186,6 +186,13 @@ fn a_failing_gate_fails_the_run_keeps_its_report_and_logs_once() {
         // A model that fails the gate is never registered, so it cannot serve.
         assert!(!Path::new(&ops.path("models")).exists());
     }
+    let o = ops.make(&gate, &["rollback"], NOW);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no champion") && stderr(&o).contains("nothing to roll back"),
+        "{}",
+        stderr(&o)
+    );
     let o = ops.make(&[], &["all"], NOW);
     ok(&o);
     assert_eq!(ops.lines("metrics.history.jsonl").len(), 2);
@@ -270,6 +277,37 @@ fn promote_switches_only_to_a_better_model_predictions_follow_the_champion_and_r
     );
     // Two prediction runs at other times, three kept files in all.
     assert_eq!(std::fs::read_dir(ops.path("predictions")).unwrap().count(), 3);
+
+    // A strong candidate that must win by more than PROMOTE_MIN does not; Spearman is recorded.
+    let o = ops.make(
+        &["PROMOTE_METRIC=spearman", "PROMOTE_MIN=5"],
+        &["all", "promote"],
+        NOW + 200,
+    );
+    ok(&o);
+    assert_eq!(ops.champion(), weak_id, "{}", stderr(&o));
+    let last = ops.lines("champion.history.jsonl").pop().unwrap();
+    assert_eq!(
+        (last["metric"].as_str(), last["min_improvement"].as_f64()),
+        (Some("spearman"), Some(5.0))
+    );
+    assert_eq!(last["promoted"], false);
+    let list = ops.make(&[], &["models"], NOW + 200);
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_registry"))
+        .args(["list", "--json", "--data", &ops.path("")])
+        .output()
+        .unwrap();
+    let models: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(models.as_array().unwrap().len(), 2, "{}", stdout(&list));
+    assert_eq!(
+        models
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["champion"] == true)
+            .count(),
+        1
+    );
 
     // Pruning to one model keeps the champion whatever its age.
     ok(&ops.make(&["KEEP_MODELS=1"], &["prune"], NOW + 240));
