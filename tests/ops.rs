@@ -395,3 +395,22 @@ fn monitor_retrains_on_a_planted_shift_and_not_on_same_period_stories() {
     assert_eq!(last["requested_by"], "monitor: drift", "{last}");
     assert_eq!(ops.json("monitor.json")["dataset_drift"], true);
 }
+
+#[test]
+fn a_step_that_fails_leaves_nothing_make_takes_as_fresh() {
+    let ops = Ops::new("ops-failed", 1..=500);
+    ok(&ops.make(&[], &["all"], NOW));
+    let model = std::fs::read(ops.path("model.bin")).unwrap();
+    // The new vectorizer option is refused: the step fails, its stamp already says the new value.
+    let bad = ["VECTORIZE_ARGS=--min-df nonsense"];
+    for _ in 0..2 {
+        let o = ops.make(&bad, &["all"], NOW);
+        assert!(!o.status.success());
+        assert_eq!(ran(&o), ["vectorize"], "the failed step must run again: {}", stdout(&o));
+    }
+    // The old model still stands; with a good value everything downstream is rebuilt.
+    assert_eq!(std::fs::read(ops.path("model.bin")).unwrap(), model);
+    let o = ops.make(&["VECTORIZE_ARGS=--min-df 2"], &["all"], NOW);
+    ok(&o);
+    assert!(ran(&o).contains(&"train".to_string()), "{}", stdout(&o));
+}
