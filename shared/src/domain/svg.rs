@@ -19,7 +19,8 @@ const PALETTE: [&str; 6] = ["#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756
 const WIDTH: f64 = 640.0;
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
-const TOP: f64 = 28.0;
+/// Room above the plot for the title line and the legend line.
+const TOP: f64 = 40.0;
 const BOTTOM: f64 = 34.0;
 
 /// One named series of numbers: per-bin heights, per-category values, or points over time.
@@ -153,7 +154,7 @@ fn trim_zeros(s: String) -> String {
 /// (counts or shares, one per bin).
 pub fn histogram(title: &str, edges: &[f64], series: &[Series]) -> String {
     let bins = edges.len().saturating_sub(1);
-    let height = 220.0;
+    let height = 232.0;
     let mut s = open_svg(title, height);
     let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, TOP, height - BOTTOM);
     let top = max_of(series).max(f64::MIN_POSITIVE);
@@ -307,7 +308,7 @@ pub fn bar_chart(title: &str, categories: &[&str], series: &[Series]) -> String 
 /// Lines over ordered points (e.g. a statistic per run, oldest first), labelled on the x axis by
 /// `x_labels` (first and last shown), with an optional dashed horizontal line at `threshold`.
 pub fn line_chart(title: &str, x_labels: &[String], series: &[Series], threshold: Option<f64>) -> String {
-    let height = 220.0;
+    let height = 232.0;
     let mut s = open_svg(title, height);
     let (x0, x1, y0, y1) = (LEFT, WIDTH - RIGHT, TOP, height - BOTTOM);
     let finite = || {
@@ -634,7 +635,7 @@ fn legend(s: &mut String, series: &[Series]) {
         x -= 7.0 * label.chars().count() as f64 + 22.0;
         let _ = write!(
             s,
-            "<rect x=\"{x:.1}\" y=\"5\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.1}\" y=\"14\">{}</text>",
+            "<rect x=\"{x:.1}\" y=\"21\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{:.1}\" y=\"30\">{}</text>",
             PALETTE[k % PALETTE.len()],
             x + 14.0,
             escape(&label)
