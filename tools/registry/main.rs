@@ -136,10 +136,7 @@ fn run(cmd: Cmd) -> hn_shared::Result<()> {
                 reference,
                 settings,
             })?;
-            info!(
-                "registry: {} {id}",
-                if new { "registered" } else { "already registered as" }
-            );
+            info!("{} {id}", if new { "registered" } else { "already registered as" });
             print_line(&id)
         }
         Cmd::List { data, json } => {

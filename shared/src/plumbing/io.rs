@@ -283,26 +283,6 @@ pub fn write_json(path: &str, value: &serde_json::Value) -> Result<()> {
     })
 }
 
-/// Append one JSON value as a compact line in one `write` call, so that concurrent runs
-/// appending to the same history never interleave within a line.
-pub fn append_json_line(path: &str, value: &serde_json::Value) -> Result<()> {
-    let mut bytes = serde_json::to_vec(value).map_err(|e| Error::new(e.to_string()))?;
-    bytes.push(b'\n');
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .with_context(|| format!("cannot open history {path}"))?;
-    let n = f.write(&bytes).with_context(|| format!("appending to {path}"))?;
-    if n != bytes.len() {
-        return Err(Error::new(format!(
-            "appending to {path}: short write ({n} of {} bytes)",
-            bytes.len()
-        )));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 #[path = "tests/io.rs"]
 mod tests;

@@ -65,14 +65,12 @@ fn settled(stories: &Table, min_age: i64) -> Result<BTreeMap<i64, f64>> {
 }
 
 /// The (predictions file fingerprint, n) pairs already in the history.
-fn seen(history: &str) -> HashSet<(String, u64)> {
-    let Ok(text) = std::fs::read_to_string(history) else {
-        return HashSet::new();
-    };
-    text.lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+fn seen(history: &str) -> Result<HashSet<(String, u64)>> {
+    Ok(crate::history::read(history)?
+        .0
+        .iter()
         .filter_map(|v| Some((v["predictions_fingerprint"].as_str()?.to_string(), v["n"].as_u64()?)))
-        .collect()
+        .collect())
 }
 
 /// Score every predictions file against the settled stories; append new lines to the history.
@@ -84,7 +82,10 @@ pub fn run_outcomes(job: &OutcomesJob) -> Result<Vec<Outcome>> {
     }
     let stories = Table::read(&job.stories, None)?;
     let truth = settled(&stories, job.min_age)?;
-    let done = job.history.as_deref().map(seen).unwrap_or_default();
+    let done = match &job.history {
+        Some(h) => seen(h)?,
+        None => HashSet::new(),
+    };
     let now = crate::clock::rfc3339(crate::clock::now_unix());
     let mut out = Vec::new();
     for path in &job.predictions {
@@ -124,7 +125,7 @@ pub fn run_outcomes(job: &OutcomesJob) -> Result<Vec<Outcome>> {
         });
         let appended = n > 0 && !done.contains(&(p.fingerprint.clone(), n as u64));
         if appended && let Some(h) = &job.history {
-            crate::io::append_json_line(h, &line)?;
+            crate::history::append(h, &line)?;
         }
         out.push(Outcome {
             file: p.name.clone(),

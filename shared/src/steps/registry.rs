@@ -200,19 +200,10 @@ pub fn champion(data: &Path) -> Result<Option<String>> {
     Ok(Some(id.to_string()))
 }
 
-/// The decisions, oldest first. Lines that are not JSON objects (a torn last line) are skipped.
+/// The decisions, oldest first (with a `timestamp` beside their `time`). Lines that are not JSON
+/// objects (a torn last line) are skipped.
 pub fn history(data: &Path) -> Result<Vec<Value>> {
-    let path = data.join(CHAMPION_HISTORY);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(Error::new(format!("cannot read {}: {e}", path.display()))),
-    };
-    Ok(text
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(Value::is_object)
-        .collect())
+    Ok(crate::history::read(&data.join(CHAMPION_HISTORY).to_string_lossy())?.0)
 }
 
 /// The entry with this id, or the registered model whose model.bin has the same bytes as the
@@ -353,9 +344,9 @@ pub fn set_champion(data: &Path, id: &str) -> Result<()> {
     })
 }
 
-/// Append one JSON line to the champion history in one `write` call.
+/// Append one decision to the champion history ([`crate::history::append`]).
 fn append_decision(data: &Path, line: &Value) -> Result<()> {
-    crate::io::append_json_line(&data.join(CHAMPION_HISTORY).to_string_lossy(), line)
+    crate::history::append(&data.join(CHAMPION_HISTORY).to_string_lossy(), line)
 }
 
 /// The metric promotion compares.

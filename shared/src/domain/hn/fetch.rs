@@ -219,8 +219,15 @@ pub fn run(req: &Request) -> Result<Summary> {
             "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
         )));
     }
-    let prev = load_previous(req)?;
+    let mut prev = load_previous(req)?;
     let cap = id_cap(req)?;
+    // --before holds for the previous rows too: a bound that moved down drops them (and the
+    // incremental fetch starts after the newest row that stays).
+    if let Some(c) = cap {
+        prev.stories.retain(|s| s.id <= c);
+        prev.young.retain(|&id| id <= c);
+        prev.max_id = prev.stories.iter().map(|s| s.id).max().unwrap_or(0);
+    }
     let mut summary = Summary {
         output: if crate::io::is_stdio(&req.output) {
             "<stdout>".into()
@@ -275,13 +282,7 @@ pub fn run(req: &Request) -> Result<Summary> {
             Ok(())
         })?;
     } else {
-        // --before holds for the previous rows too: a bound that moved down drops them.
-        let mut rows: BTreeMap<i64, Story> = prev
-            .stories
-            .into_iter()
-            .filter(|s| cap.is_none_or(|c| s.id <= c))
-            .map(|s| (s.id, s))
-            .collect();
+        let mut rows: BTreeMap<i64, Story> = prev.stories.into_iter().map(|s| (s.id, s)).collect();
         // The newest copy wins: a story fetched again replaces the previous row (or removes it,
         // if it has since been deleted or killed). An id the API now answers `null` for keeps
         // its row: that is a glitch, not news about the story.
