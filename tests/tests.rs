@@ -1,5 +1,6 @@
 //! End-to-end tests: each module drives the built binaries (CARGO_BIN_EXE_<name>).
 
+mod drift;
 mod fetch;
 mod model;
 mod ops;

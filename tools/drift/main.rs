@@ -167,5 +167,6 @@ fn run(a: Args) -> hn_shared::Result<()> {
     if out.dataset_drift {
         return Err(Error::check_failed(format!("dataset drift: {}", out.verdict)));
     }
+    info!("no dataset drift: {}", out.verdict);
     Ok(())
 }

@@ -181,6 +181,22 @@ fn fixed(x: f64) -> String {
     }
 }
 
+/// When a history line was written: `time` (registry, outcomes) or `timestamp` (score, drift).
+fn time_of(h: &Value) -> String {
+    cell(h.get("time").or_else(|| h.get("timestamp")))
+}
+
+/// The two metrics every chart of model quality here shows, r2 (the guide's) and Spearman (the
+/// ranking), one point per label, oldest first.
+fn quality_chart(title: &str, labels: &[String], r2: &[f64], spearman: &[f64]) -> String {
+    svg::line_chart(
+        title,
+        labels,
+        &[Series::new("r2", r2), Series::new("spearman", spearman)],
+        None,
+    )
+}
+
 fn num(v: &Value, key: &str) -> f64 {
     v.pointer(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
 }
@@ -339,11 +355,11 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
         let labels: Vec<String> = models.iter().map(|m| m.id.clone()).collect();
         let metric = |name: &str| -> Vec<f64> { models.iter().map(|m| m.metric(name).unwrap_or(f64::NAN)).collect() };
         let (r2, sp) = (metric("r2"), metric("spearman"));
-        s.push_str(&svg::line_chart(
+        s.push_str(&quality_chart(
             "Each registered model's test metrics, oldest first",
             &labels,
-            &[Series::new("r2", &r2), Series::new("spearman", &sp)],
-            None,
+            &r2,
+            &sp,
         ));
         let rows: Vec<Vec<String>> = models
             .iter()
@@ -373,14 +389,14 @@ fn models_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String 
         s.push_str(&not_yet(
             "no registered models (DATA/models/); the score history of model.bin instead:",
         ));
-        let labels: Vec<String> = history.iter().map(|h| cell(h.get("timestamp"))).collect();
+        let labels: Vec<String> = history.iter().map(time_of).collect();
         let r2: Vec<f64> = history.iter().map(|h| num(h, "/r2")).collect();
         let sp: Vec<f64> = history.iter().map(|h| num(h, "/spearman")).collect();
-        s.push_str(&svg::line_chart(
+        s.push_str(&quality_chart(
             "Test metrics per scoring run (metrics.history.jsonl), oldest first",
             &labels,
-            &[Series::new("r2", &r2), Series::new("spearman", &sp)],
-            None,
+            &r2,
+            &sp,
         ));
     } else {
         s.push_str(&not_yet("no models trained and scored."));
@@ -510,10 +526,37 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<Vec<String>>) {
     }
 }
 
-/// The latest drift verdict (drift.json), its checks, and the charts of drift.html.
+/// The drift reports the Makefile writes: (stem, what it compares).
+const DRIFT_REPORTS: [(&str, &str); 2] = [
+    (
+        "monitor",
+        "the newest stories against the champion's training stories (make monitor)",
+    ),
+    (
+        "drift",
+        "the newest stories against the candidate's training stories, at training time",
+    ),
+];
+
+/// The latest drift verdict (the newer of monitor.json and drift.json), its checks, the drifted
+/// share per run, and the charts of the report's own page (monitor.html or drift.html).
 fn drift_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
     let mut s = String::new();
-    match d.json("drift.json") {
+    let modified = |stem: &str| {
+        std::fs::metadata(d.path(&format!("{stem}.json")))
+            .and_then(|m| m.modified())
+            .ok()
+    };
+    let newest = DRIFT_REPORTS
+        .iter()
+        .filter_map(|&(stem, what)| Some((modified(stem)?, stem, what)))
+        .max_by_key(|r| r.0);
+    let (stem, what) = newest.map_or(DRIFT_REPORTS[1], |(_, stem, what)| (stem, what));
+    let doc = d.json(&format!("{stem}.json"));
+    if let Doc::Json(_) = doc {
+        s.push_str(&svg::paragraph(None, &format!("From {stem}.json: {what}.")));
+    }
+    match doc {
         Doc::Absent => {
             not_yet_sections.push("drift");
             s.push_str(&not_yet(
@@ -537,7 +580,11 @@ fn drift_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
                     "verdict ok",
                     format!("No dataset drift: {drifted} of {} checks drifted.", checks.len()),
                 ),
-                None => ("verdict", "drift.json has no dataset_drift verdict.".to_string()),
+                // The Makefile writes `skipped` when drift could run no check (too few stories).
+                None => match r.get("skipped").and_then(Value::as_str) {
+                    Some(why) => ("note", format!("Not yet: no drift checks ran: {why}")),
+                    None => ("verdict", format!("{stem}.json has no dataset_drift verdict.")),
+                },
             };
             s.push_str(&svg::paragraph(Some(class), &text));
             let rows: Vec<Vec<String>> = checks
@@ -575,10 +622,7 @@ fn drift_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
     }
     let history = d.history("drift.history.jsonl");
     if history.len() > 1 {
-        let labels: Vec<String> = history
-            .iter()
-            .map(|h| cell(h.get("time").or_else(|| h.get("timestamp"))))
-            .collect();
+        let labels: Vec<String> = history.iter().map(time_of).collect();
         let share: Vec<f64> = history.iter().map(drifted_share).collect();
         s.push_str(&svg::line_chart(
             "Share of drift checks that drifted, per run",
@@ -587,19 +631,20 @@ fn drift_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
             None,
         ));
     }
-    let charts = std::fs::read_to_string(d.path("drift.html"))
+    let page = format!("{stem}.html");
+    let charts = std::fs::read_to_string(d.path(&page))
         .map(|html| svg_elements(&html))
         .unwrap_or_default();
     if !charts.is_empty() {
         s.push_str(&svg::paragraph(
             None,
-            "The drift report's charts (from drift.html, beside this page):",
+            &format!("The drift report's charts (from {page}, beside this page):"),
         ));
         for c in &charts {
             s.push_str(c);
             s.push('\n');
         }
-        s.push_str("<p><a href=\"drift.html\">drift.html</a>: the whole drift report.</p>\n");
+        let _ = writeln!(s, "<p><a href=\"{page}\">{page}</a>: the whole drift report.</p>");
     }
     s
 }
@@ -654,21 +699,18 @@ fn outcomes_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> Strin
             "no outcomes (outcomes.history.jsonl); `make outcomes` scores earlier predictions once their stories have settled.",
         );
     }
-    let labels: Vec<String> = history
-        .iter()
-        .map(|h| cell(h.get("time").or_else(|| h.get("timestamp"))))
-        .collect();
+    let labels: Vec<String> = history.iter().map(time_of).collect();
     let r2: Vec<f64> = history.iter().map(|h| num(h, "/r2")).collect();
     let sp: Vec<f64> = history.iter().map(|h| num(h, "/spearman")).collect();
     let mut s = svg::paragraph(
         None,
         "Predictions scored against the comment counts their stories settled at: the models' performance in production.",
     );
-    s.push_str(&svg::line_chart(
+    s.push_str(&quality_chart(
         "Outcomes per run: predictions against settled comment counts",
         &labels,
-        &[Series::new("r2", &r2), Series::new("spearman", &sp)],
-        None,
+        &r2,
+        &sp,
     ));
     let rows: Vec<Vec<String>> = history
         .iter()
@@ -676,10 +718,12 @@ fn outcomes_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> Strin
         .take(20)
         .map(|h| {
             let model = h.get("model").map(|m| short_fp(&cell(Some(m)))).unwrap_or_default();
+            let file = cell(h.get("predictions_file"));
+            let file = file.rsplit('/').next().unwrap_or_default().to_string();
             vec![
-                cell(h.get("time").or_else(|| h.get("timestamp"))),
+                time_of(h),
                 model,
-                cell(h.get("predictions_file")),
+                file,
                 cell(h.get("n")),
                 cell(h.get("r2")),
                 cell(h.get("mae")),

@@ -67,7 +67,7 @@ pub fn page(report: &Value, history: &[Value]) -> String {
                 text(&c["method"]).to_string(),
                 format!("{:.4}", f(&c["statistic"])),
                 format!("{:.4}", f(&c["threshold"])),
-                c["p_value"].as_f64().map_or("-".into(), |p| format!("{p:.2e}")),
+                c["p_value"].as_f64().map_or("-".into(), super::checks::short_p),
                 text(&c["moved"]).to_string(),
             ]
         })
@@ -155,6 +155,17 @@ fn chart(c: &Value) -> String {
                     ))
             ),
         );
+        if let Some(titles) = c["most_current_like_titles"].as_array().filter(|t| !t.is_empty()) {
+            let rows: Vec<Vec<String>> = titles
+                .iter()
+                .map(|t| vec![text(&t["title"]).to_string(), format!("{:.3}", f(&t["score"]))])
+                .collect();
+            s.push_str(&svg::paragraph(
+                None,
+                "Held-out current titles the classifier finds least like the reference:",
+            ));
+            s.push_str(&svg::table(&["title", "score"], &rows));
+        }
         if terms.is_empty() {
             s.push_str(&svg::paragraph(
                 Some("note"),

@@ -418,7 +418,8 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
     })
 }
 
-/// The one-screen summary: a line per check, then the verdict.
+/// The one-screen summary: what was compared, a line per check and per skipped check (the tool
+/// adds the verdict: an info line, or the exit-1 message).
 pub fn summary_lines(out: &DriftOutcome) -> Vec<String> {
     let r = &out.report;
     let mut lines = vec![format!(
@@ -442,15 +443,6 @@ pub fn summary_lines(out: &DriftOutcome) -> Vec<String> {
             ));
         }
     }
-    lines.push(format!(
-        "{}: {}",
-        if out.dataset_drift {
-            "DATASET DRIFT"
-        } else {
-            "no dataset drift"
-        },
-        out.verdict
-    ));
     lines
 }
 
