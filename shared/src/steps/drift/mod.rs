@@ -236,7 +236,7 @@ impl Stories {
                     // hn-fetch writes 0 when it does not know when a copy was fetched.
                     let fetched = self.fetched_at.as_ref().and_then(|f| f[i]).filter(|&f| f > 0);
                     let seen = fetched.unwrap_or(now);
-                    seen - posted >= settle
+                    seen.saturating_sub(posted) >= settle
                 }
             })
             .collect()

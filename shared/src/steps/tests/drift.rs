@@ -234,7 +234,7 @@ fn performance_quiet_and_fires() {
             path: "metrics.json".into(),
             fingerprint: String::new(),
             n,
-            r2: 0.1,
+            r2: Some(0.1),
             mae,
             spearman: None,
         };
