@@ -384,7 +384,7 @@ impl Metric {
 
     fn of(self, y: &[f64], pred: &[f64]) -> Option<f64> {
         match self {
-            Metric::R2 => Some(crate::metrics::r2(y, pred)).filter(|v| v.is_finite()),
+            Metric::R2 => crate::metrics::r2(y, pred).filter(|v| v.is_finite()),
             Metric::Spearman => crate::metrics::spearman(y, pred),
         }
     }
