@@ -6,7 +6,7 @@
 //! entries, table cells) goes through [`escape`]: HN titles are untrusted, and a title such as
 //! `<script>alert(1)</script>` must show as text.
 //!
-//! Each chart function returns exactly one `<svg>` element with a `<title>` (what screen readers
+//! Each chart function (histograms, bars, lines, a layered DAG) returns exactly one `<svg>` element with a `<title>` (what screen readers
 //! and tooltips show). Series are drawn in a fixed palette: the first series is the reference
 //! (muted blue), the second the current data (orange), so every chart on a page reads alike.
 
@@ -393,6 +393,216 @@ pub fn line_chart(title: &str, x_labels: &[String], series: &[Series], threshold
     legend(&mut s, series);
     s.push_str("</svg>\n");
     s
+}
+
+/// How a node of a [`dag`] is drawn: fresh (green), stale (orange), missing (grey, dashed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeState {
+    Fresh,
+    Stale,
+    Missing,
+}
+
+impl NodeState {
+    fn style(self) -> (&'static str, &'static str, &'static str) {
+        // fill, stroke, dash
+        match self {
+            NodeState::Fresh => ("#e3f4e1", "#54a24b", ""),
+            NodeState::Stale => ("#fde8cf", "#f58518", ""),
+            NodeState::Missing => ("#f2f2f2", "#999", " stroke-dasharray=\"4 3\""),
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            NodeState::Fresh => "fresh",
+            NodeState::Stale => "stale",
+            NodeState::Missing => "missing",
+        }
+    }
+}
+
+/// One node of a [`dag`]: a name in the box, a second smaller line, a tooltip.
+#[derive(Debug, Clone)]
+pub struct DagNode<'a> {
+    pub label: &'a str,
+    pub detail: &'a str,
+    pub tooltip: &'a str,
+    pub state: NodeState,
+}
+
+/// A directed acyclic graph drawn in layers, top to bottom (an asset graph: inputs above what
+/// is made from them). `edges` are (from, to) indices into `nodes`. A node's layer is its longest
+/// path from a source; within a layer nodes are ordered by the mean position of their
+/// neighbours (a few barycenter sweeps down and up), which keeps most edges from crossing on
+/// graphs of this size. A cycle (which make would refuse) is drawn anyway, its nodes in the layer
+/// after their placed inputs.
+pub fn dag(title: &str, nodes: &[DagNode], edges: &[(usize, usize)]) -> String {
+    let n = nodes.len();
+    let edges: Vec<(usize, usize)> = edges
+        .iter()
+        .copied()
+        .filter(|&(a, b)| a < n && b < n && a != b)
+        .collect();
+    let layer = dag_layers(n, &edges);
+    let layers = layer.iter().max().map_or(0, |m| m + 1);
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for v in 0..n {
+        rows[layer[v]].push(v);
+    }
+    dag_order(&mut rows, &layer, &edges);
+
+    let box_w = nodes
+        .iter()
+        .map(|d| d.label.chars().count().min(28) as f64 * 6.6 + 20.0)
+        .fold(110.0, f64::max);
+    let (box_h, gap_x, row_h) = (36.0, 16.0, 72.0);
+    let widest = rows.iter().map(Vec::len).max().unwrap_or(0) as f64;
+    let width = (widest * (box_w + gap_x) + gap_x).max(WIDTH);
+    let height = TOP + 12.0 + layers as f64 * row_h;
+    let mut pos = vec![(0.0, 0.0); n];
+    for (l, row) in rows.iter().enumerate() {
+        let start = (width - row.len() as f64 * (box_w + gap_x) + gap_x) / 2.0;
+        for (i, &v) in row.iter().enumerate() {
+            pos[v] = (start + i as f64 * (box_w + gap_x), TOP + 12.0 + l as f64 * row_h);
+        }
+    }
+
+    let t = escape(title);
+    let mut s = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" \
+         height=\"{height:.0}\" role=\"img\" aria-label=\"{t}\"><title>{t}</title>\
+         <text x=\"4\" y=\"14\" style=\"font-weight:600\">{t}</text>"
+    );
+    let mut x = width - RIGHT;
+    for state in [NodeState::Missing, NodeState::Stale, NodeState::Fresh] {
+        let (fill, stroke, dash) = state.style();
+        x -= 7.0 * state.label().len() as f64 + 22.0;
+        let _ = write!(
+            s,
+            "<rect x=\"{x:.1}\" y=\"5\" width=\"10\" height=\"10\" fill=\"{fill}\" stroke=\"{stroke}\"{dash}/>\
+             <text x=\"{:.1}\" y=\"14\">{}</text>",
+            x + 14.0,
+            state.label()
+        );
+    }
+    for &(a, b) in &edges {
+        let (x1, y1) = (pos[a].0 + box_w / 2.0, pos[a].1 + box_h);
+        let (x2, y2) = (pos[b].0 + box_w / 2.0, pos[b].1 - 5.0);
+        let mid = (y1 + y2) / 2.0;
+        let _ = write!(
+            s,
+            "<path d=\"M{x1:.1},{y1:.1} C{x1:.1},{mid:.1} {x2:.1},{mid:.1} {x2:.1},{y2:.1}\" fill=\"none\" stroke=\"#888\"/>\
+             <polygon points=\"{:.1},{y2:.1} {:.1},{y2:.1} {x2:.1},{:.1}\" fill=\"#888\"/>",
+            x2 - 4.0,
+            x2 + 4.0,
+            y2 + 5.0
+        );
+    }
+    for (v, d) in nodes.iter().enumerate() {
+        let (fill, stroke, dash) = d.state.style();
+        let (x, y) = pos[v];
+        let _ = write!(
+            s,
+            "<g><title>{}</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{box_w:.1}\" height=\"{box_h}\" rx=\"5\" \
+             fill=\"{fill}\" stroke=\"{stroke}\"{dash}/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" style=\"font-weight:600\">{}</text>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" style=\"fill:#555\">{}</text></g>",
+            escape(d.tooltip),
+            x + box_w / 2.0,
+            y + 15.0,
+            escape(&clip(d.label, 28)),
+            x + box_w / 2.0,
+            y + 29.0,
+            escape(&clip(d.detail, 30))
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// Longest-path layers: a source is layer 0, every other node one below its lowest input.
+fn dag_layers(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
+    let mut indegree = vec![0usize; n];
+    for &(_, b) in edges {
+        indegree[b] += 1;
+    }
+    let mut layer = vec![0usize; n];
+    let mut placed = vec![false; n];
+    let mut ready: Vec<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut left = n;
+    while left > 0 {
+        if ready.is_empty() {
+            // A cycle: place its first unplaced node below whatever of its inputs is placed.
+            if let Some(v) = (0..n).find(|&v| !placed[v]) {
+                layer[v] = edges
+                    .iter()
+                    .filter(|&&(a, b)| b == v && placed[a])
+                    .map(|&(a, _)| layer[a] + 1)
+                    .max()
+                    .unwrap_or(0);
+                indegree[v] = 0;
+                ready.push(v);
+            }
+        }
+        while let Some(v) = ready.pop() {
+            if placed[v] {
+                continue;
+            }
+            placed[v] = true;
+            left -= 1;
+            for &(a, b) in edges.iter().filter(|&&(a, _)| a == v) {
+                layer[b] = layer[b].max(layer[a] + 1);
+                indegree[b] = indegree[b].saturating_sub(1);
+                if indegree[b] == 0 && !placed[b] {
+                    ready.push(b);
+                }
+            }
+        }
+    }
+    layer
+}
+
+/// Order each layer by the mean position of each node's neighbours in the layer above (sweeping
+/// down) and below (sweeping up); ties keep the earlier order, so the result is deterministic.
+fn dag_order(rows: &mut [Vec<usize>], layer: &[usize], edges: &[(usize, usize)]) {
+    let mut at = vec![0.0; layer.len()];
+    for row in rows.iter() {
+        for (i, &v) in row.iter().enumerate() {
+            at[v] = i as f64;
+        }
+    }
+    for sweep in 0..4 {
+        let down = sweep % 2 == 0;
+        let order: Vec<usize> = if down {
+            (1..rows.len()).collect()
+        } else {
+            (0..rows.len().saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let key = |v: usize| {
+                let near: Vec<f64> = edges
+                    .iter()
+                    .filter_map(|&(a, b)| match down {
+                        true if b == v && layer[a] < l => Some(at[a]),
+                        false if a == v && layer[b] > l => Some(at[b]),
+                        _ => None,
+                    })
+                    .collect();
+                if near.is_empty() {
+                    at[v]
+                } else {
+                    near.iter().sum::<f64>() / near.len() as f64
+                }
+            };
+            let mut keyed: Vec<(f64, usize)> = rows[l].iter().map(|&v| (key(v), v)).collect();
+            keyed.sort_by(|x, y| x.0.total_cmp(&y.0));
+            rows[l] = keyed.into_iter().map(|(_, v)| v).collect();
+            for (i, &v) in rows[l].iter().enumerate() {
+                at[v] = i as f64;
+            }
+        }
+    }
 }
 
 fn open_svg(title: &str, height: f64) -> String {

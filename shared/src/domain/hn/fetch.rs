@@ -99,6 +99,9 @@ pub struct Request {
     pub since: Option<String>,
     /// Stories fetched younger than this (seconds) are fetched again by `--since` runs.
     pub settle: i64,
+    /// A stories table whose ids this fetch stays below (`--before`): the stories a model will
+    /// predict for, which must never be training rows.
+    pub before: Option<String>,
     pub concurrency: usize,
     pub timeout: Duration,
     pub retries: u32,
@@ -216,7 +219,15 @@ pub fn run(req: &Request) -> Result<Summary> {
             "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
         )));
     }
-    let prev = load_previous(req)?;
+    let mut prev = load_previous(req)?;
+    let cap = id_cap(req)?;
+    // --before holds for the previous rows too: a bound that moved down drops them (and the
+    // incremental fetch starts after the newest row that stays).
+    if let Some(c) = cap {
+        prev.stories.retain(|s| s.id <= c);
+        prev.young.retain(|&id| id <= c);
+        prev.max_id = prev.stories.iter().map(|s| s.id).max().unwrap_or(0);
+    }
     let mut summary = Summary {
         output: if crate::io::is_stdio(&req.output) {
             "<stdout>".into()
@@ -232,7 +243,7 @@ pub fn run(req: &Request) -> Result<Summary> {
     let mut journal = None;
     let got = match &req.source {
         Source::Dump(path) => {
-            let (got, fp, name) = collect_from_dump(req, path, &prev)?;
+            let (got, fp, name) = collect_from_dump(req, path, &prev, cap)?;
             summary.from_dump = Some(name.clone());
             summary.asked = got.len();
             prov = prov.input(&name, &fp).extra("source", format!("dump {name}"));
@@ -247,7 +258,7 @@ pub fn run(req: &Request) -> Result<Summary> {
                 backoff: req.backoff,
             });
             prov = prov.extra("api", client.base());
-            let (got, j) = collect_from_api(req, &client, &prev, &mut summary)?;
+            let (got, j) = collect_from_api(req, &client, &prev, cap, &mut summary)?;
             journal = j;
             got
         }
@@ -295,7 +306,24 @@ pub fn run(req: &Request) -> Result<Summary> {
     Ok(summary)
 }
 
-fn collect_from_dump(req: &Request, path: &str, prev: &Previous) -> Result<(BTreeMap<i64, Got>, String, String)> {
+/// The highest id `--before` allows: below the lowest id of that table (no bound when it is
+/// empty or not given).
+fn id_cap(req: &Request) -> Result<Option<i64>> {
+    let Some(path) = &req.before else { return Ok(None) };
+    let t = Table::read(path, Some(&["id"])).context("--before")?;
+    let lowest = t.required_i64_column("id").context("--before")?.into_iter().min();
+    if let Some(l) = lowest {
+        crate::verbose!("--before {}: ids below {l}", t.name);
+    }
+    Ok(lowest.map(|l| l - 1))
+}
+
+fn collect_from_dump(
+    req: &Request,
+    path: &str,
+    prev: &Previous,
+    cap: Option<i64>,
+) -> Result<(BTreeMap<i64, Got>, String, String)> {
     let now = req.filter.now;
     let mut dump = Dump::open(path)?;
     let mut got: BTreeMap<i64, Got> = BTreeMap::new();
@@ -309,6 +337,9 @@ fn collect_from_dump(req: &Request, path: &str, prev: &Previous) -> Result<(BTre
     };
     while let Some((item, value)) = dump.next_item()? {
         let id = item.id;
+        if cap.is_some_and(|c| id > c) {
+            continue;
+        }
         if req.filter.min_age.is_none() || item.time.is_some_and(|t| req.filter.old_enough(t)) {
             anchor = anchor.max(id);
         }
@@ -348,12 +379,14 @@ fn collect_from_api(
     req: &Request,
     client: &Client,
     prev: &Previous,
+    cap: Option<i64>,
     summary: &mut Summary,
 ) -> Result<(BTreeMap<i64, Got>, Option<Journal>)> {
     let now = req.filter.now;
     let selected: Vec<i64> = match &req.selection {
         Selection::Latest(n) => {
-            let max = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            let newest = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            let max = cap.map_or(newest, |c| newest.min(c));
             let end = match req.filter.min_age {
                 Some(age) => newest_old_enough(client, max, now - age, req.concurrency)?,
                 None => max,
@@ -367,11 +400,14 @@ fn collect_from_api(
             if *b > max {
                 crate::verbose!("ids above {max} (the newest) have no item yet");
             }
-            (*a..=(*b).min(max)).collect()
+            (*a..=(*b).min(max).min(cap.unwrap_or(i64::MAX))).collect()
         }
         Selection::List(name) => client
             .list(name)
-            .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?,
+            .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?
+            .into_iter()
+            .filter(|&id| cap.is_none_or(|c| id <= c))
+            .collect(),
     };
     let mut plan: BTreeSet<i64> = selected.iter().copied().filter(|&id| id > prev.max_id).collect();
     if prev.max_id > 0 {
@@ -397,6 +433,7 @@ fn collect_from_api(
             "min_age": req.filter.min_age,
             "since": prev.input.as_ref().map(|(_, fp)| fp.clone()),
             "settle": req.settle,
+            "before": cap,
             "raw": req.raw,
         });
         let (j, entries, note) = Journal::open(&jp, &request)?;

@@ -131,3 +131,54 @@ fn short_numbers() {
     assert_eq!(short_number(1_250_000.0), "1.25M");
     assert_eq!(short_number(-3.0), "-3");
 }
+
+#[test]
+fn dag_draws_layers_top_to_bottom_with_every_label_escaped() {
+    let node = |label, state| DagNode {
+        label,
+        detail: "3 rows",
+        tooltip: HOSTILE,
+        state,
+    };
+    // a -> b -> d, a -> c -> d, and a skip edge a -> d.
+    let nodes = [
+        node("a", NodeState::Fresh),
+        node("b", NodeState::Stale),
+        node(HOSTILE, NodeState::Missing),
+        node("d", NodeState::Fresh),
+    ];
+    let edges = [(0, 1), (0, 2), (1, 3), (2, 3), (0, 3)];
+    let s = dag("graph", &nodes, &edges);
+    assert_eq!(count(&s, "<svg"), 1);
+    assert_eq!(count(&s, "<path"), edges.len());
+    assert_eq!(count(&s, "<g><title>"), nodes.len());
+    assert!(!s.contains("<script"), "{s}");
+    // Layers: a on top, b and c side by side, d below them.
+    let y_of = |label: &str| {
+        let at = s.find(&format!(">{label}</text>")).unwrap();
+        let text = &s[..at];
+        let y = text.rfind(" y=\"").unwrap();
+        text[y + 4..].split('"').next().unwrap().parse::<f64>().unwrap()
+    };
+    assert!(y_of("a") < y_of("b"));
+    assert!(y_of("b") < y_of("d"));
+    assert_eq!(y_of("b"), y_of(&escape(&clip(HOSTILE, 28))));
+    assert_eq!(dag_layers(4, &edges), [0, 1, 1, 2]);
+}
+
+#[test]
+fn dag_survives_a_cycle_and_bad_indices() {
+    let nodes: Vec<DagNode> = ["x", "y"]
+        .iter()
+        .map(|l| DagNode {
+            label: l,
+            detail: "",
+            tooltip: l,
+            state: NodeState::Fresh,
+        })
+        .collect();
+    let s = dag("cycle", &nodes, &[(0, 1), (1, 0), (0, 7), (1, 1)]);
+    assert_eq!(count(&s, "<g><title>"), 2);
+    assert_eq!(count(&s, "<path"), 2);
+    assert_eq!(dag("empty", &[], &[]).matches("<svg").count(), 1);
+}
