@@ -353,6 +353,48 @@ fn times(s: &Stories) -> impl Iterator<Item = i64> + '_ {
     s.times.iter().flatten().flatten().copied()
 }
 
+/// Ordered categories (hours, weekdays) too sparse for the chi-square approximation are merged
+/// with their neighbours ("00-03") until each group expects at least 5 rows on each side: pooling
+/// them into "(other)" by frequency would throw away the order, and at a few hundred rows every
+/// hour would land there and the check would see nothing.
+fn ordered_groups(
+    order: &[&str],
+    counts: &HashMap<&str, [f64; 2]>,
+    expected_min: impl Fn(&[f64; 2]) -> f64,
+) -> Vec<(String, [f64; 2])> {
+    let label = |first: &str, last: &str| {
+        if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        }
+    };
+    let mut groups: Vec<(&str, &str, [f64; 2])> = Vec::new();
+    let mut open: Option<(&str, &str, [f64; 2])> = None;
+    for &cat in order {
+        let v = counts.get(cat).copied().unwrap_or_default();
+        let g = open.get_or_insert((cat, cat, [0.0, 0.0]));
+        g.1 = cat;
+        g.2[0] += v[0];
+        g.2[1] += v[1];
+        if expected_min(&g.2) >= 5.0 {
+            groups.extend(open.take());
+        }
+    }
+    // A short tail joins the last full group.
+    if let Some((first, last, v)) = open {
+        match groups.last_mut() {
+            Some(g) => {
+                g.1 = last;
+                g.2[0] += v[0];
+                g.2[1] += v[1];
+            }
+            None => groups.push((first, last, v)),
+        }
+    }
+    groups.into_iter().map(|(f, l, v)| (label(f, l), v)).collect()
+}
+
 const HOURS: [&str; 24] = [
     "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "16", "17", "18",
     "19", "20", "21", "22", "23",
@@ -446,8 +488,8 @@ pub const OTHER: &str = "(other)";
 /// `top_categories`) whose expected count is at least 5 on each side, the rest pooled as
 /// "(other)": the chi-square approximation needs those counts, and a long tail of rare domains
 /// is what makes Evidently's Jensen-Shannon flag a random split.
-/// `max` caps the categories kept; `order`, when given, lists them in that order (hours,
-/// weekdays) rather than by frequency.
+/// `max` caps the categories kept; `order`, when given, keeps every category in that order (hours,
+/// weekdays), sparse neighbours merged ([`ordered_groups`]), rather than by frequency.
 pub fn categorical(
     name: &'static str,
     column: &'static str,
@@ -471,25 +513,28 @@ pub fn categorical(
         cats.iter().filter(|c| c.1[1] > 0.0).count(),
     );
     let min_side = nr.min(nc);
-    let mut kept: Vec<(&str, [f64; 2])> = Vec::new();
-    let mut other = [0.0, 0.0];
-    let mut pooled = 0;
-    for (k, v) in cats {
-        let expected_min = (v[0] + v[1]) * min_side / total;
-        if kept.len() < max && expected_min >= 5.0 && k != OTHER {
-            kept.push((k, v));
-        } else {
-            other[0] += v[0];
-            other[1] += v[1];
-            pooled += 1;
+    let expected_min = |v: &[f64; 2]| (v[0] + v[1]) * min_side / total;
+    let (kept, pooled) = match order {
+        Some(order) => (ordered_groups(order, &counts, expected_min), 0),
+        None => {
+            let mut kept: Vec<(String, [f64; 2])> = Vec::new();
+            let mut other = [0.0, 0.0];
+            let mut pooled = 0;
+            for (k, v) in cats {
+                if kept.len() < max && expected_min(&v) >= 5.0 && k != OTHER {
+                    kept.push((k.to_string(), v));
+                } else {
+                    other[0] += v[0];
+                    other[1] += v[1];
+                    pooled += 1;
+                }
+            }
+            if pooled > 0 {
+                kept.push((OTHER.to_string(), other));
+            }
+            (kept, pooled)
         }
-    }
-    if let Some(order) = order {
-        kept.sort_by_key(|k| order.iter().position(|o| *o == k.0));
-    }
-    if pooled > 0 {
-        kept.push((OTHER, other));
-    }
+    };
     let rc: Vec<f64> = kept.iter().map(|k| k.1[0]).collect();
     let cc: Vec<f64> = kept.iter().map(|k| k.1[1]).collect();
     let (chi2, dof, p) = st::chi2_homogeneity(&rc, &cc);
