@@ -4,6 +4,7 @@ use super::*;
 /// files section with a grouped target, a phony target, an order-only prerequisite, a file that
 /// is only a prerequisite, and a recipe line with a colon.
 const DB: &str = "\
+hn-report-stamp split=--seed 42 --by time
 # Variables
 DATA := d
 SOURCES := a.rs b.rs
@@ -56,6 +57,7 @@ fn parses_rules_groups_phony_and_order_only_from_the_files_section_only() {
     assert_eq!(model.prerequisites, ["d/train.parquet"]);
     assert_eq!(model.order_only, ["d/models"]);
     assert!(db.phony.contains("FORCE") && db.phony.contains("all"));
+    assert_eq!(db.stamps["split"], "--seed 42 --by time");
 }
 
 #[test]
@@ -120,7 +122,41 @@ fn freshness_follows_make_on_real_files() {
     };
     assert_eq!(state("train.parquet"), Freshness::Fresh);
     assert_eq!(state("model.bin"), Freshness::Fresh);
-    // New settings: the split is stale (the stamp is named), and the model through it.
+    // A stamp whose content differs from what the Makefile's STAMP_split says now: its
+    // variable changed since make ran, so make will rewrite it and rebuild the split.
+    std::fs::create_dir_all(dir.join(".args")).unwrap();
+    let stamp = dir.join(".args/split.args");
+    let db2 = parse_database(
+        &DB.replace("d/", &format!("{d}/"))
+            .replace(" bin/split", "")
+            .replace(".args/split", ".args/split.args"),
+    );
+    std::fs::write(&stamp, "--seed 42 --by time\n").unwrap();
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&stamp)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    let state2 = |name: &str| {
+        let g = asset_graph(&db2, &d);
+        g.assets.iter().find(|a| a.name == name).unwrap().freshness.clone()
+    };
+    assert_eq!(state2("train.parquet"), Freshness::Fresh);
+    std::fs::write(&stamp, "--seed 42\n").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&stamp)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    assert_eq!(
+        state2("train.parquet"),
+        Freshness::Stale("its settings changed (.args/split.args)".into())
+    );
+    // New settings written by make: the split is stale (the stamp is named), and the model
+    // through it.
     at(".args/split", 2_500);
     assert_eq!(state("train.parquet"), Freshness::Stale(".args/split is newer".into()));
     assert_eq!(
