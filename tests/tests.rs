@@ -3,6 +3,7 @@
 mod drift;
 mod fetch;
 mod model;
+mod objectives;
 mod ops;
 mod pipeline;
 mod report;

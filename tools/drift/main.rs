@@ -32,11 +32,11 @@ use std::time::Duration;
 #[command(name = "drift", version)]
 #[command(after_help = "Examples:\n  \
     drift --reference train.parquet --current latest.parquet -o drift.json --html drift.html\n  \
-    drift --reference train.parquet --current latest.parquet --model model.bin --vectorizer vectorizer.bin \\\n        \
-    --baseline metrics.json --history drift-history.jsonl -o drift.json\n  \
-    hn-fetch --latest 2000 -o - | drift --reference train.parquet --current - -q -o - | jq .dataset_drift\n\n\
-Exit codes: 0 no dataset drift, 1 dataset drift (the report is still written), 2 trouble\n\
-(unreadable or empty input, no title column, too few rows, a model and vectorizer that do not\n\
+    drift --reference train.parquet --current latest.parquet --model model.bin \\\n      \
+    --vectorizer vec.bin --baseline metrics.json --history drift.jsonl -o drift.json\n  \
+    hn-fetch --latest 500 --min-age 2d -o - | drift --reference train.parquet --current - -q\n\n\
+Exit codes: 0 no dataset drift, 1 dataset drift (the report is still written), 2 trouble \
+(unreadable or empty input, no title column, too few rows, a model and vectorizer that do not \
 belong together).")]
 struct Args {
     /// The reference stories, usually the training stories (Parquet; `-` for stdin).

@@ -11,39 +11,18 @@
 //! - scores: the population stability index over bins, empty bins given a share of 1e-4;
 //! - classifiers: ROC AUC as the Mann-Whitney statistic with ties counted half.
 //!
+//! `ln Γ` is the boost objectives' ([`crate::boost::objective::ln_gamma`]).
+//!
 //! What sampling noise alone produces is computed, not guessed: each test's p-value, the
 //! AUC's null standard deviation `sqrt((n0 + n1 + 1) / (12 n0 n1))` (the AUC of scores
 //! independent of the labels), and PSI's null law `(1/n_r + 1/n_c) χ²(bins - 1)`.
 
-/// `ln Γ(x)` for x > 0 (Lanczos, g = 7, nine coefficients; ~15 significant digits).
-pub fn ln_gamma(x: f64) -> f64 {
-    const G: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Γ(x)Γ(1-x) = π / sin(πx).
-        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let t = x + 7.5;
-    let mut a = G[0];
-    for (i, g) in G.iter().enumerate().skip(1) {
-        a += g / (x + i as f64);
-    }
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
-}
+use crate::boost::objective::ln_gamma;
 
 /// The regularized upper incomplete gamma function Q(a, x) = Γ(a, x) / Γ(a): a series below
 /// x = a + 1, a continued fraction (modified Lentz) above, where each converges fast.
 pub fn gamma_q(a: f64, x: f64) -> f64 {
+    // Here a >= 0.5 (half the degrees of freedom), where ln_gamma is accurate.
     if x.is_nan() || a.is_nan() || a <= 0.0 {
         return f64::NAN;
     }

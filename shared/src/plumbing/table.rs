@@ -245,6 +245,21 @@ impl Table {
         }
     }
 
+    /// Which of the pipeline's tables this looks like, by its columns: "features" (sparse
+    /// `indices`/`values`), "predictions" (`predicted_comments`) or "stories" (`title`). For the
+    /// message when a tool is handed the wrong kind.
+    pub fn looks_like(&self) -> Option<&'static str> {
+        if self.has_column("indices") && self.has_column("values") {
+            Some("features")
+        } else if self.has_column("predicted_comments") {
+            Some("predictions")
+        } else if self.has_column("title") {
+            Some("stories")
+        } else {
+            None
+        }
+    }
+
     /// Our own metadata value (`hn.<key>`), if the file carries it.
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)

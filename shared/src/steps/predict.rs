@@ -60,6 +60,13 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
     let t = Table::read(&job.stories, None)?;
     let c = &job.columns;
+    if !t.has_column(&c.title) && t.looks_like() == Some("features") {
+        return Err(Error::new(format!(
+            "{}: this looks like a features table, not stories; predict reads stories (id, title) and vectorizes \
+             them itself with --vectorizer; to measure a model on features, use `score --model MODEL FEATURES`",
+            t.name
+        )));
+    }
     let ids = t.required_i64_column(&c.id)?;
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));

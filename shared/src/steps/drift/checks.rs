@@ -10,8 +10,9 @@ use super::{Options, Stories};
 use crate::boost::{self, Objective, Params};
 use crate::drift_stats as st;
 use crate::error::{Error, Result};
-use crate::metrics::Metrics;
+use crate::metrics;
 use crate::tfidf::{DocFreq, Settings, Vectorizer};
+use arrow::array::Array;
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, HashSet};
@@ -23,6 +24,8 @@ pub struct Context<'a> {
     pub p_threshold: f64,
     /// The model's vectorizer, when given: out-of-vocabulary tokens are counted against it too.
     pub vocabulary: Option<&'a Vectorizer>,
+    /// Unix seconds now (`HN_NOW`): which comment counts have settled.
+    pub now: i64,
 }
 
 impl Context<'_> {
@@ -62,6 +65,27 @@ pub struct Measured {
     pub rows: (usize, usize),
     pub moved: String,
     pub found: Map<String, Value>,
+}
+
+impl Measured {
+    /// `test` is (method, statistic, threshold).
+    pub fn new(
+        (method, statistic, threshold): (&str, f64, f64),
+        p_value: f64,
+        rows: (usize, usize),
+        moved: String,
+        found: Map<String, Value>,
+    ) -> Measured {
+        Measured {
+            method: method.to_string(),
+            statistic,
+            threshold,
+            p_value,
+            rows,
+            moved,
+            found,
+        }
+    }
 }
 
 impl Check {
@@ -168,11 +192,16 @@ impl Plan {
         }
         let url = r.urls.is_some() && c.urls.is_some() && enough(r.rows(), c.rows());
         if !url {
-            skipped.push(("url_domain", "no column \"url\" on a side".to_string()));
+            skipped.push(("url_domain", "no column \"url\" on a side, or too few rows".to_string()));
         }
         let prediction = model && enough(r.rows(), c.rows());
-        if !model {
-            skipped.push(("prediction", "no --model and --vectorizer".to_string()));
+        if !prediction {
+            let why = if model {
+                "too few rows on a side"
+            } else {
+                "no --model and --vectorizer"
+            };
+            skipped.push(("prediction", why.to_string()));
         }
         let (rs, cs) = (
             r.settled_rows(o.settle_seconds, now).len(),
@@ -291,7 +320,7 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
         let kinds = |s: &Stories| -> Vec<&'static str> {
             (0..s.rows())
                 .map(|i| {
-                    let title = s.titles.is_valid(i).then(|| s.titles.value(i)).unwrap_or("");
+                    let title = if s.titles.is_valid(i) { s.titles.value(i) } else { "" };
                     let kind = s.types.as_ref().and_then(|t| t.is_valid(i).then(|| t.value(i)));
                     st::story_kind(title, kind)
                 })
@@ -306,11 +335,10 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
         ));
     }
     if plan.target {
-        let o = ctx.options;
-        let now = crate::clock::now_unix();
+        let settle = ctx.options.settle_seconds;
         let settled = |s: &Stories| -> Vec<f64> {
             let d = s.descendants.as_deref().unwrap_or(&[]);
-            s.settled_rows(o.settle_seconds, now)
+            s.settled_rows(settle, ctx.now)
                 .into_iter()
                 .filter_map(|i| d[i])
                 .map(|v| v as f64)
@@ -320,8 +348,6 @@ pub fn run_data_checks(plan: &Plan, r: &Stories, c: &Stories, ctx: &Context) -> 
     }
     Ok(out)
 }
-
-use arrow::array::Array;
 
 fn times(s: &Stories) -> impl Iterator<Item = i64> + '_ {
     s.times.iter().flatten().flatten().copied()
@@ -373,7 +399,7 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
     let d = st::ks_statistic(&r, &c);
     let p = st::ks_sf(d, r.len(), c.len());
     let w = st::wasserstein_normed(&r, &c);
-    let (method, statistic, threshold) = if ctx.small(r.len()) {
+    let test = if ctx.small(r.len()) {
         (
             "Kolmogorov-Smirnov D",
             d,
@@ -404,20 +430,8 @@ pub fn numerical(name: &'static str, column: &'static str, r: Vec<f64>, c: Vec<f
             "current": crate::svg::bin_shares(&c, &edges),
         }),
     );
-    Check::decide(
-        name,
-        column,
-        Measured {
-            method: method.into(),
-            statistic,
-            threshold,
-            p_value: p,
-            rows: (r.len(), c.len()),
-            moved,
-            found,
-        },
-        ctx,
-    )
+    let m = Measured::new(test, p, (r.len(), c.len()), moved, found);
+    Check::decide(name, column, m, ctx)
 }
 
 fn num(v: &Value) -> String {
@@ -480,7 +494,7 @@ pub fn categorical(
     let cc: Vec<f64> = kept.iter().map(|k| k.1[1]).collect();
     let (chi2, dof, p) = st::chi2_homogeneity(&rc, &cc);
     let js = st::js_distance(&rc, &cc);
-    let (method, statistic, threshold) = if ctx.small(r.len()) {
+    let test = if ctx.small(r.len()) {
         ("chi-square", chi2, st::chi2_isf(ctx.p_threshold, dof.max(1.0)))
     } else {
         ("Jensen-Shannon", js, ctx.options.jensen_shannon)
@@ -516,20 +530,8 @@ pub fn categorical(
         json!({"statistic": chi2, "dof": dof, "p_value": p}),
     );
     found.insert("jensen_shannon".into(), json!(js));
-    Check::decide(
-        name,
-        column,
-        Measured {
-            method: method.into(),
-            statistic,
-            threshold,
-            p_value: p,
-            rows: (r.len(), c.len()),
-            moved,
-            found,
-        },
-        ctx,
-    )
+    let m = Measured::new(test, p, (r.len(), c.len()), moved, found);
+    Check::decide(name, column, m, ctx)
 }
 
 /// Rows of `s` with a title, a seeded sample of at most `k` of them.
@@ -662,15 +664,8 @@ pub fn text(r: &Stories, c: &Stories, ctx: &Context) -> Result<Check> {
     if let Some(m) = model_oov {
         found.insert("out_of_model_vocabulary_share".into(), json!(m));
     }
-    let m = Measured {
-        method: "domain classifier ROC AUC".into(),
-        statistic: auc,
-        threshold,
-        p_value: p,
-        rows: (rs.len(), cs.len()),
-        moved,
-        found,
-    };
+    let test = ("domain classifier ROC AUC", auc, threshold);
+    let m = Measured::new(test, p, (rs.len(), cs.len()), moved, found);
     Ok(Check::decide("title_text", "title", m, ctx))
 }
 
@@ -798,15 +793,7 @@ pub fn prediction(r: &[f64], c: &[f64], ctx: &Context) -> Check {
     );
     found.insert("reference".into(), dr);
     found.insert("current".into(), dc);
-    let m = Measured {
-        method: "PSI".into(),
-        statistic: psi,
-        threshold,
-        p_value: p,
-        rows: (r.len(), c.len()),
-        moved,
-        found,
-    };
+    let m = Measured::new(("PSI", psi, threshold), p, (r.len(), c.len()), moved, found);
     let mut check = Check::decide("prediction", "title", m, ctx);
     check.major = check.drifted && psi > major_threshold;
     check
@@ -818,7 +805,8 @@ pub struct Baseline {
     pub path: String,
     pub fingerprint: String,
     pub n: usize,
-    pub r2: f64,
+    /// Null in a report when undefined (constant targets).
+    pub r2: Option<f64>,
     pub mae: f64,
     pub spearman: Option<f64>,
 }
@@ -835,12 +823,12 @@ impl Baseline {
         let field = |k: &str| {
             v[k].as_f64().ok_or_else(|| {
                 Error::new(format!(
-                    "{}: no number \"{k}\" in it (not a report from score?)",
+                    "{}: no number \"{k}\" in it (not score's report of a regression model?)",
                     input.name
                 ))
             })
         };
-        let (r2, mae, n) = (field("r2")?, field("mae")?, field("n")?);
+        let (mae, n) = (field("mae")?, field("n")?);
         if !(mae >= 0.0 && n >= 1.0) {
             return Err(Error::new(format!(
                 "{}: mae {mae} or n {n} is out of range",
@@ -851,7 +839,7 @@ impl Baseline {
             fingerprint: input.fingerprint(),
             path: input.name,
             n: n as usize,
-            r2,
+            r2: v["r2"].as_f64(),
             mae,
             spearman: v["spearman"].as_f64(),
         })
@@ -863,37 +851,37 @@ impl Baseline {
 /// the two MAEs, with the spread of absolute errors measured on the current rows.
 pub fn performance(y: &[f64], pred: &[f64], b: &Baseline, ctx: &Context) -> Check {
     let o = ctx.options;
-    let m = Metrics::compute(y, pred, None);
+    let mae = metrics::mae(y, pred);
+    let r2 = metrics::r2(y, pred);
     let abs: Vec<f64> = y.iter().zip(pred).map(|(a, p)| (a - p).abs()).collect();
     let (_, sd) = st::mean_std(&abs);
     let se = sd * (1.0 / y.len().max(1) as f64 + 1.0 / b.n as f64).sqrt();
-    let rise = if b.mae > 0.0 { (m.mae - b.mae) / b.mae } else { 0.0 };
+    let rise = if b.mae > 0.0 { (mae - b.mae) / b.mae } else { 0.0 };
     let p = if se > 0.0 {
-        st::normal_sf((m.mae - b.mae) / se)
+        st::normal_sf((mae - b.mae) / se)
     } else {
         1.0
     };
-    let moved = format!("MAE {:.2} -> {:.2}, R2 {:.3} -> {:.3}", b.mae, m.mae, b.r2, m.r2);
+    let moved = format!(
+        "MAE {:.2} -> {mae:.2}, R2 {} -> {}",
+        b.mae,
+        metrics::show(b.r2),
+        metrics::show(r2)
+    );
     let mut found = Map::new();
     found.insert("relative_mae_rise".into(), json!(rise));
     found.insert("major_threshold".into(), json!(o.mae_major));
     found.insert(
         "current".into(),
-        json!({"n": m.n, "r2": m.r2, "mae": m.mae, "rmse": m.rmse, "spearman": m.spearman}),
+        json!({"n": y.len(), "r2": r2, "mae": mae, "rmse": metrics::rmse(y, pred),
+               "spearman": metrics::spearman(y, pred)}),
     );
     found.insert(
         "baseline".into(),
         json!({"path": b.path, "n": b.n, "r2": b.r2, "mae": b.mae, "spearman": b.spearman}),
     );
-    let measured = Measured {
-        method: "relative MAE rise".into(),
-        statistic: rise,
-        threshold: o.mae_moderate,
-        p_value: p,
-        rows: (b.n, m.n),
-        moved,
-        found,
-    };
+    let test = ("relative MAE rise", rise, o.mae_moderate);
+    let measured = Measured::new(test, p, (b.n, y.len()), moved, found);
     let mut check = Check::decide("performance", "descendants", measured, ctx);
     check.major = check.drifted && rise > o.mae_major;
     check

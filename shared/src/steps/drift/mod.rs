@@ -105,10 +105,10 @@ impl Options {
                 return bad(name, "a number >= 0");
             }
         }
-        if !(self.psi_major >= self.psi_moderate) {
+        if self.psi_major.is_nan() || self.psi_major < self.psi_moderate {
             return bad("psi-major", "at least --psi-moderate");
         }
-        if !(self.mae_major >= self.mae_moderate) {
+        if self.mae_major.is_nan() || self.mae_major < self.mae_moderate {
             return bad("mae-major", "at least --mae-moderate");
         }
         if self.bins < 2 || self.top_categories < 1 || self.trees < 1 || self.classifier_rows < 20 {
@@ -236,7 +236,7 @@ impl Stories {
                     // hn-fetch writes 0 when it does not know when a copy was fetched.
                     let fetched = self.fetched_at.as_ref().and_then(|f| f[i]).filter(|&f| f > 0);
                     let seen = fetched.unwrap_or(now);
-                    seen - posted >= settle
+                    seen.saturating_sub(posted) >= settle
                 }
             })
             .collect()
@@ -320,6 +320,7 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
         options: o,
         p_threshold,
         vocabulary: predictor.as_ref().map(|p| &p.vectorizer.body),
+        now,
     };
     let mut found = checks::run_data_checks(&plan, &reference, &current, &ctx)?;
     if let Some(pr) = &predictor {

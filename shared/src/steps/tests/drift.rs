@@ -109,6 +109,7 @@ fn run(r: &Stories, c: &Stories) -> Vec<Check> {
         options: &o,
         p_threshold: o.alpha / plan.count() as f64,
         vocabulary: None,
+        now: NOW,
     };
     checks::run_data_checks(&plan, r, c, &ctx).unwrap()
 }
@@ -198,6 +199,7 @@ fn ctx_for(o: &Options, checks: usize) -> Context<'_> {
         options: o,
         p_threshold: o.alpha / checks as f64,
         vocabulary: None,
+        now: NOW,
     }
 }
 
@@ -234,7 +236,7 @@ fn performance_quiet_and_fires() {
             path: "metrics.json".into(),
             fingerprint: String::new(),
             n,
-            r2: 0.1,
+            r2: Some(0.1),
             mae,
             spearman: None,
         };
@@ -292,4 +294,33 @@ fn options_are_validated() {
     for o in bad {
         assert!(o.validate().is_err(), "{o:?}");
     }
+}
+
+#[test]
+fn page_escapes_every_text_from_the_report() {
+    let bad = "<script>alert(1)</script>";
+    let r = sample(600, 1, Shift::None);
+    let mut c = sample(600, 2, Shift::Text);
+    c.name = bad.to_string();
+    let checks = run(&r, &c);
+    let report = serde_json::json!({
+        "dataset_drift": true,
+        "verdict": bad,
+        "p_threshold": 0.001,
+        "checks_run": checks.len(),
+        "settings": {"alpha": 0.01, "share": 0.5},
+        "inputs": {"reference": {"path": bad, "rows": 600}, "current": {"path": bad, "rows": 600},
+                   "model": {"path": bad}},
+        "checks": checks.iter().map(Check::to_json).collect::<Vec<_>>(),
+        "skipped": [{"name": bad, "reason": bad}],
+    });
+    let history = vec![
+        serde_json::json!({"timestamp": bad, "drifted_share": 0.1, "inputs": {"current": {"path": bad}}}),
+        report.clone(),
+    ];
+    let page = html::page(&report, &history);
+    assert!(!page.contains("<script"), "unescaped text on the page");
+    assert!(page.contains("&lt;script&gt;"));
+    // A chart per check, then two over time.
+    assert_eq!(page.matches("<svg").count(), checks.len() + 2);
 }
