@@ -151,7 +151,7 @@ $(DATA)/drift.json $(DATA)/drift.html &: $(DATA)/train.parquet $(DATA)/latest.pa
 	$(BIN)/drift --reference $(DATA)/train.parquet --current $(DATA)/latest.parquet \
 	  --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin --baseline $(DATA)/metrics.json \
 	  -o $(DATA)/drift.json --html $(DATA)/drift.html --seed $(SEED) $(DRIFT_ARGS) 2>$(STAMPS)/drift.err \
-	  || [ $$? = 1 ] || $(DRIFT_SKIPPED); cat $(STAMPS)/drift.err >&2
+	  || rc=$$?; cat $(STAMPS)/drift.err >&2; [ $${rc:-0} -le 1 ] || $(DRIFT_SKIPPED)
 DRIFT_SKIPPED = { why=$$(tail -n 1 $(STAMPS)/drift.err | tr -d '"\\<>&' | tr -c '[:print:]' ' '); \
   printf '{"dataset_drift": null, "checks": [], "skipped": "%s"}\n' "$$why" >$(DATA)/.drift.json.tmp; \
   printf '<!doctype html><meta charset="utf-8"><title>drift</title><p>No drift checks ran: %s</p>\n' "$$why" >$(DATA)/.drift.html.tmp; \

@@ -133,29 +133,18 @@ fn a_changed_variable_rebuilds_exactly_what_depends_on_it() {
     ok(&o);
     assert_eq!(steps(&o), ["registry", "score"], "{}", stdout(&o));
 
-    let o = ops.make(
-        &["SCORE_ARGS=--must-beat-baseline", "VECTORIZE_ARGS=--min-df 2"],
-        &["all"],
-        NOW,
-    );
-    ok(&o);
-    assert_eq!(
-        steps(&o),
-        ["registry", "score", "train", "vectorize", "vectorize"],
-        "{}",
-        stdout(&o)
-    );
-    assert!(stdout(&o).contains("--min-df 2"));
-
-    // Back to the earlier value: its assets are rebuilt again (the stamp changed back).
-    let o = ops.make(&["SCORE_ARGS=--must-beat-baseline"], &["all"], NOW);
-    ok(&o);
-    assert_eq!(
-        steps(&o),
-        ["registry", "score", "train", "vectorize", "vectorize"],
-        "{}",
-        stdout(&o)
-    );
+    // A vectorizer option, then back to the earlier value: both times exactly its dependants.
+    for (vec_args, shown) in [("VECTORIZE_ARGS=--min-df 2", true), ("VECTORIZE_ARGS=", false)] {
+        let o = ops.make(&["SCORE_ARGS=--must-beat-baseline", vec_args], &["all"], NOW);
+        ok(&o);
+        assert_eq!(
+            steps(&o),
+            ["registry", "score", "train", "vectorize", "vectorize"],
+            "{}",
+            stdout(&o)
+        );
+        assert_eq!(stdout(&o).contains("--min-df 2"), shown);
+    }
 
     let o = ops.make(&["SCORE_ARGS=--must-beat-baseline", "SEED=7"], &["all"], NOW);
     ok(&o);
@@ -197,6 +186,13 @@ fn a_failing_gate_fails_the_run_keeps_its_report_and_logs_once() {
         // A model that fails the gate is never registered, so it cannot serve.
         assert!(!Path::new(&ops.path("models")).exists());
     }
+    let o = ops.make(&gate, &["rollback"], NOW);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no champion") && stderr(&o).contains("nothing to roll back"),
+        "{}",
+        stderr(&o)
+    );
     let o = ops.make(&[], &["all"], NOW);
     ok(&o);
     assert_eq!(ops.lines("metrics.history.jsonl").len(), 2);
@@ -281,6 +277,37 @@ fn promote_switches_only_to_a_better_model_predictions_follow_the_champion_and_r
     );
     // Two prediction runs at other times, three kept files in all.
     assert_eq!(std::fs::read_dir(ops.path("predictions")).unwrap().count(), 3);
+
+    // A strong candidate that must win by more than PROMOTE_MIN does not; Spearman is recorded.
+    let o = ops.make(
+        &["PROMOTE_METRIC=spearman", "PROMOTE_MIN=5"],
+        &["all", "promote"],
+        NOW + 200,
+    );
+    ok(&o);
+    assert_eq!(ops.champion(), weak_id, "{}", stderr(&o));
+    let last = ops.lines("champion.history.jsonl").pop().unwrap();
+    assert_eq!(
+        (last["metric"].as_str(), last["min_improvement"].as_f64()),
+        (Some("spearman"), Some(5.0))
+    );
+    assert_eq!(last["promoted"], false);
+    let list = ops.make(&[], &["models"], NOW + 200);
+    let json = std::process::Command::new(env!("CARGO_BIN_EXE_registry"))
+        .args(["list", "--json", "--data", &ops.path("")])
+        .output()
+        .unwrap();
+    let models: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(models.as_array().unwrap().len(), 2, "{}", stdout(&list));
+    assert_eq!(
+        models
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["champion"] == true)
+            .count(),
+        1
+    );
 
     // Pruning to one model keeps the champion whatever its age.
     ok(&ops.make(&["KEEP_MODELS=1"], &["prune"], NOW + 240));
@@ -367,4 +394,23 @@ fn monitor_retrains_on_a_planted_shift_and_not_on_same_period_stories() {
     let last = ops.lines("champion.history.jsonl").pop().unwrap();
     assert_eq!(last["requested_by"], "monitor: drift", "{last}");
     assert_eq!(ops.json("monitor.json")["dataset_drift"], true);
+}
+
+#[test]
+fn a_step_that_fails_leaves_nothing_make_takes_as_fresh() {
+    let ops = Ops::new("ops-failed", 1..=500);
+    ok(&ops.make(&[], &["all"], NOW));
+    let model = std::fs::read(ops.path("model.bin")).unwrap();
+    // The new vectorizer option is refused: the step fails, its stamp already says the new value.
+    let bad = ["VECTORIZE_ARGS=--min-df nonsense"];
+    for _ in 0..2 {
+        let o = ops.make(&bad, &["all"], NOW);
+        assert!(!o.status.success());
+        assert_eq!(ran(&o), ["vectorize"], "the failed step must run again: {}", stdout(&o));
+    }
+    // The old model still stands; with a good value everything downstream is rebuilt.
+    assert_eq!(std::fs::read(ops.path("model.bin")).unwrap(), model);
+    let o = ops.make(&["VECTORIZE_ARGS=--min-df 2"], &["all"], NOW);
+    ok(&o);
+    assert!(ran(&o).contains(&"train".to_string()), "{}", stdout(&o));
 }

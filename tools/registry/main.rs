@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use hn_shared::cli::{self, Verbosity};
-use hn_shared::registry::{self, AddJob, Metric, PromoteJob};
+use hn_shared::registry::{self, AddJob, PromoteJob};
 use hn_shared::{Error, info};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,30 +36,10 @@ struct Args {
 #[derive(Subcommand, Debug)]
 enum Cmd {
     /// Register a model (the same bytes are registered once); prints its id on stdout.
-    Add {
-        #[arg(long, default_value = "data", value_name = "DATA")]
-        data: PathBuf,
-        /// The model artifact; its card MODEL.json is kept too.
-        #[arg(long, value_name = "MODEL")]
-        model: String,
-        /// The vectorizer the model was trained with.
-        #[arg(long, value_name = "VEC")]
-        vectorizer: String,
-        /// The model's metrics report (from score).
-        #[arg(long, value_name = "METRICS.json")]
-        metrics: String,
-        /// The drift report at training time (from drift).
-        #[arg(long, value_name = "DRIFT.json")]
-        drift: Option<String>,
-        /// The training stories: the reference `make monitor` checks new stories against.
-        #[arg(long, value_name = "TRAIN.parquet")]
-        reference: Option<String>,
-        /// A setting that made the model, recorded in settings.json (repeatable).
-        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_setting)]
-        settings: Vec<(String, String)>,
-    },
+    Add(AddJob),
     /// List the models, newest first, the champion marked with `*` (or JSON, oldest first).
     List {
+        /// The DATA folder (the Makefile's DATA).
         #[arg(long, default_value = "data", value_name = "DATA")]
         data: PathBuf,
         /// JSON: one object per model with its card, metrics, settings and drift.
@@ -68,46 +48,27 @@ enum Cmd {
     },
     /// Print the champion's id (nothing when there is none).
     Champion {
+        /// The DATA folder (the Makefile's DATA).
         #[arg(long, default_value = "data", value_name = "DATA")]
         data: PathBuf,
     },
     /// Make the candidate the champion if it beats it on the test stories.
-    Promote {
-        #[arg(long, default_value = "data", value_name = "DATA")]
-        data: PathBuf,
-        /// A model id, or a model file whose bytes are registered (data/model.bin).
-        #[arg(long, value_name = "ID|MODEL")]
-        candidate: String,
-        /// The current test stories (id, title, descendants), the same for both models.
-        #[arg(long, value_name = "TEST.parquet")]
-        test: String,
-        /// What to compare: r2 (the guide's) or spearman (ranking).
-        #[arg(long, default_value = "r2", value_name = "r2|spearman")]
-        metric: Metric,
-        /// The candidate must beat the champion by more than this.
-        #[arg(long, default_value_t = 0.0, value_name = "D", allow_negative_numbers = true)]
-        min_improvement: f64,
-        /// Why promotion was asked (e.g. "monitor: drift"), recorded in the history.
-        #[arg(long, value_name = "TEXT")]
-        reason: Option<String>,
-    },
+    Promote(PromoteJob),
     /// Return to the previous champion.
     Rollback {
+        /// The DATA folder (the Makefile's DATA).
         #[arg(long, default_value = "data", value_name = "DATA")]
         data: PathBuf,
     },
     /// Remove all but the newest N models (never the champion, nor the one rollback returns to).
     Prune {
+        /// The DATA folder (the Makefile's DATA).
         #[arg(long, default_value = "data", value_name = "DATA")]
         data: PathBuf,
+        /// How many of the newest models to keep (at least 1).
         #[arg(long, value_name = "N")]
         keep: usize,
     },
-}
-
-fn parse_setting(s: &str) -> Result<(String, String), String> {
-    let (k, v) = s.split_once('=').ok_or_else(|| format!("{s:?} is not KEY=VALUE"))?;
-    Ok((k.to_string(), v.to_string()))
 }
 
 fn main() -> ExitCode {
@@ -118,24 +79,8 @@ fn main() -> ExitCode {
 
 fn run(cmd: Cmd) -> hn_shared::Result<()> {
     match cmd {
-        Cmd::Add {
-            data,
-            model,
-            vectorizer,
-            metrics,
-            drift,
-            reference,
-            settings,
-        } => {
-            let (id, new) = registry::add(&AddJob {
-                data,
-                model,
-                vectorizer,
-                metrics,
-                drift,
-                reference,
-                settings,
-            })?;
+        Cmd::Add(job) => {
+            let (id, new) = registry::add(&job)?;
             info!("{} {id}", if new { "registered" } else { "already registered as" });
             print_line(&id)
         }
@@ -152,22 +97,8 @@ fn run(cmd: Cmd) -> hn_shared::Result<()> {
             Some(id) => print_line(&id),
             None => Ok(()),
         },
-        Cmd::Promote {
-            data,
-            candidate,
-            test,
-            metric,
-            min_improvement,
-            reason,
-        } => {
-            let d = registry::promote(&PromoteJob {
-                data,
-                candidate,
-                test,
-                metric,
-                min_improvement,
-                reason,
-            })?;
+        Cmd::Promote(job) => {
+            let d = registry::promote(&job)?;
             if d.promoted {
                 info!("promote: {} is the new champion ({})", d.candidate, d.reason);
             } else {

@@ -105,7 +105,6 @@ pub fn run_outcomes(job: &OutcomesJob) -> Result<Vec<Outcome>> {
         }
         let n = y.len();
         let mean = |v: &[f64]| (n > 0).then(|| v.iter().sum::<f64>() / n as f64);
-        let fit = (n > 0).then(|| metrics::Fit::of(&y, &yhat));
         let line = json!({
             "time": now,
             "model": model,
@@ -116,9 +115,9 @@ pub fn run_outcomes(job: &OutcomesJob) -> Result<Vec<Outcome>> {
             "min_age_seconds": job.min_age,
             "predicted": ids.len(),
             "n": n,
-            "r2": fit.as_ref().map(|f| f.r2),
-            "mae": fit.as_ref().map(|f| f.mae),
-            "rmse": fit.as_ref().map(|f| f.rmse),
+            "r2": if n > 0 { metrics::r2(&y, &yhat) } else { None },
+            "mae": (n > 0).then(|| metrics::mae(&y, &yhat)),
+            "rmse": (n > 0).then(|| metrics::rmse(&y, &yhat)),
             "spearman": if n > 1 { metrics::spearman(&y, &yhat) } else { None },
             "mean_predicted": mean(&yhat),
             "mean_actual": mean(&y),

@@ -239,17 +239,35 @@ fn find_by_fingerprint<'a>(entries: &'a [Entry], fp: &str) -> Option<&'a Entry> 
 
 // ---- Writing ----
 
-/// What `registry add` registers.
-#[derive(Debug, Clone, Default)]
+/// What `registry add` registers (also `registry add`'s flags).
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct AddJob {
+    /// The DATA folder (the Makefile's DATA).
+    #[arg(long, default_value = "data", value_name = "DATA")]
     pub data: PathBuf,
+    /// The model artifact; its card MODEL.json is kept too.
+    #[arg(long, value_name = "MODEL")]
     pub model: String,
+    /// The vectorizer the model was trained with.
+    #[arg(long, value_name = "VEC")]
     pub vectorizer: String,
+    /// The model's metrics report (from score).
+    #[arg(long, value_name = "METRICS.json")]
     pub metrics: String,
+    /// The drift report at training time (from drift).
+    #[arg(long, value_name = "DRIFT.json")]
     pub drift: Option<String>,
+    /// The training stories: the reference `make monitor` checks new stories against.
+    #[arg(long, value_name = "TRAIN.parquet")]
     pub reference: Option<String>,
-    /// `KEY=VALUE` pairs: the variables and arguments that made the model.
+    /// A setting that made the model (a make variable), kept in settings.json; repeatable.
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_setting)]
     pub settings: Vec<(String, String)>,
+}
+
+fn parse_setting(s: &str) -> std::result::Result<(String, String), String> {
+    let (k, v) = s.split_once('=').ok_or_else(|| format!("{s:?} is not KEY=VALUE"))?;
+    Ok((k.to_string(), v.to_string()))
 }
 
 /// Register a model (its card is `MODEL.json`). Returns the id and whether it is new: a model
@@ -366,7 +384,7 @@ impl Metric {
 
     fn of(self, y: &[f64], pred: &[f64]) -> Option<f64> {
         match self {
-            Metric::R2 => Some(crate::metrics::r2(y, pred)).filter(|v| v.is_finite()),
+            Metric::R2 => crate::metrics::r2(y, pred).filter(|v| v.is_finite()),
             Metric::Spearman => crate::metrics::spearman(y, pred),
         }
     }
@@ -396,17 +414,31 @@ pub fn evaluate(entry: &Entry, stories: &Docs, metric: Metric) -> Result<Option<
     Ok(metric.of(&stories.target, &pred))
 }
 
-/// What `registry promote` was asked.
-#[derive(Debug, Clone)]
+/// What `registry promote` was asked (also its flags).
+#[derive(Debug, Clone, clap::Args)]
 pub struct PromoteJob {
+    /// The DATA folder (the Makefile's DATA).
+    #[arg(long, default_value = "data", value_name = "DATA")]
     pub data: PathBuf,
-    /// An id, or a model file whose bytes are registered (`DATA/model.bin`).
+    /// A model id, or a model file whose bytes are registered (data/model.bin).
+    #[arg(long, value_name = "ID|MODEL")]
     pub candidate: String,
-    /// Current test stories (id, title, descendants).
+    /// The current test stories (id, title, descendants), the same for both models.
+    #[arg(long, value_name = "TEST.parquet")]
     pub test: String,
+    /// What to compare: r2 (the guide's) or spearman (ranking).
+    #[arg(long, default_value = "r2", value_name = "r2|spearman")]
     pub metric: Metric,
+    /// The candidate must beat the champion by more than this.
+    #[arg(
+        long = "min-improvement",
+        default_value_t = 0.0,
+        value_name = "D",
+        allow_negative_numbers = true
+    )]
     pub min_improvement: f64,
-    /// Why this promotion was asked (e.g. `monitor: drift`); recorded in the history.
+    /// Why promotion was asked (e.g. "monitor: drift"), recorded in the history.
+    #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
 }
 
