@@ -101,10 +101,10 @@ pub fn parse_database(text: &str) -> Database {
             continue;
         }
         if let Some(comment) = line.strip_prefix('#') {
-            if let (Some(t), Some(also)) = (&current, comment.trim_start().strip_prefix("Also makes:")) {
-                if let Some(rule) = db.rules.get_mut(t) {
-                    rule.also_makes = also.split_whitespace().filter(|a| a != t).map(String::from).collect();
-                }
+            if let (Some(t), Some(also)) = (&current, comment.trim_start().strip_prefix("Also makes:"))
+                && let Some(rule) = db.rules.get_mut(t)
+            {
+                rule.also_makes = also.split_whitespace().filter(|a| a != t).map(String::from).collect();
             }
             continue;
         }
