@@ -373,4 +373,16 @@ fn make_report_after_the_real_pipeline_shows_every_asset_fresh() {
     );
     assert!(assets.contains("<td>metrics.json</td><td>stale: test_features.parquet is out of date</td>"));
     assert!(assets.contains("<td>model.bin</td><td>fresh</td>"));
+
+    // A changed variable, before make has run with it: exactly what depends on it is stale.
+    let html = make(&["report", "SPLIT_ARGS=--by time"]);
+    let assets = section(&html, "assets");
+    assert!(
+        assets.contains("<td>train.parquet</td><td>stale: its settings changed (.args/split.args)</td>"),
+        "{assets}"
+    );
+    assert!(assets.contains("<td>model.bin</td><td>stale: train_features.parquet is out of date</td>"));
+    for f in ["latest.parquet", "stories.parquet", "champion", "predictions.parquet"] {
+        assert!(assets.contains(&format!("<td>{f}</td><td>fresh</td>")), "{f}: {assets}");
+    }
 }

@@ -227,6 +227,9 @@ fn assets_section(g: &AssetGraph) -> String {
             if !a.settings.is_empty() {
                 let _ = write!(t, "; settings {}", a.settings.join(", "));
             }
+            if !a.also_makes.is_empty() {
+                let _ = write!(t, "; made in one run with {}", a.also_makes.join(", "));
+            }
             t
         })
         .collect();
@@ -267,8 +270,11 @@ fn assets_section(g: &AssetGraph) -> String {
                 } else {
                     a.made_by.join(", ")
                 },
-                a.settings.join(", "),
-                a.also_makes.join(", "),
+                a.settings
+                    .iter()
+                    .map(|st| st.trim_start_matches(".args/").trim_end_matches(".args"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();
@@ -281,8 +287,7 @@ fn assets_section(g: &AssetGraph) -> String {
             "size",
             "sha256",
             "made by",
-            "settings",
-            "made with",
+            "settings (.args/)",
         ],
         &rows,
     ));

@@ -26,21 +26,38 @@ pub struct Rule {
 pub struct Database {
     pub rules: BTreeMap<String, Rule>,
     pub phony: BTreeSet<String>,
+    /// What each parameter stamp would hold now, by name (`split` for `.args/split.args`).
+    pub stamps: BTreeMap<String, String>,
 }
 
-/// Ask make for its database of the Makefile with `DATA=<data>`. The goal is a rule given with
-/// `--eval` that has no prerequisites and no recipe, and `-q` runs no recipe: nothing is built or
-/// fetched, whatever the Makefile's default goal. Variables given to an outer make (`make report
-/// TRAIN_ARGS=...`) reach this one through MAKEFLAGS, so the graph is the one that make runs.
+/// The marker of the lines the report's own makefile prints (`$(info)`) before the database.
+const STAMP_LINE: &str = "hn-report-stamp ";
+
+/// Ask make for its database of the Makefile with `DATA=<data>`. The goal is a rule of a second
+/// makefile (read from stdin after the Makefile) that has no prerequisites and no recipe, and `-q`
+/// runs no recipe: nothing is built or fetched, whatever the Makefile's default goal. Variables
+/// given to an outer make (`make report TRAIN_ARGS=...`) reach this one through MAKEFLAGS, so the
+/// graph is the one make would run. The second makefile also prints every `STAMP_<name>`
+/// variable expanded: what the parameter stamp `DATA/.args/<name>.args` would hold now.
 pub fn read_database(make: &str, makefile: &str, data: &str) -> Result<Database> {
+    use std::io::Write;
     const GOAL: &str = ".hn-report-no-op";
-    let out = Command::new(make)
-        .args(["--no-print-directory", "-p", "-q", "-r", "-f", makefile])
-        .arg(format!("--eval={GOAL}:"))
+    let mut child = Command::new(make)
+        .args(["--no-print-directory", "-p", "-q", "-r", "-f", makefile, "-f", "-"])
         .arg(format!("DATA={data}"))
         .arg(GOAL)
-        .output()
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .with_context(|| format!("cannot run {make} (give the make program with --make)"))?;
+    let extra =
+        format!("{GOAL}:\n$(foreach v,$(filter STAMP_%,$(.VARIABLES)),$(info {STAMP_LINE}$(v:STAMP_%=%)=$($(v))))\n");
+    if let Some(mut stdin) = child.stdin.take() {
+        // make may stop before reading it (a missing Makefile): its exit status says why.
+        let _ = stdin.write_all(extra.as_bytes());
+    }
+    let out = child.wait_with_output().with_context(|| format!("running {make}"))?;
     // -q exits 1 when the goal is out of date; 2 is make's own trouble (no Makefile, bad syntax).
     if out.status.code() != Some(0) && out.status.code() != Some(1) {
         let err = String::from_utf8_lossy(&out.stderr);
@@ -61,6 +78,10 @@ pub fn parse_database(text: &str) -> Database {
     let mut not_a_target = false;
     let mut current: Option<String> = None;
     for line in text.lines() {
+        if let Some((name, value)) = line.strip_prefix(STAMP_LINE).and_then(|l| l.split_once('=')) {
+            db.stamps.insert(name.to_string(), value.to_string());
+            continue;
+        }
         if line == "# Files" {
             in_files = true;
             continue;
@@ -80,10 +101,10 @@ pub fn parse_database(text: &str) -> Database {
             continue;
         }
         if let Some(comment) = line.strip_prefix('#') {
-            if let (Some(t), Some(also)) = (&current, comment.trim_start().strip_prefix("Also makes:")) {
-                if let Some(rule) = db.rules.get_mut(t) {
-                    rule.also_makes = also.split_whitespace().filter(|a| a != t).map(String::from).collect();
-                }
+            if let (Some(t), Some(also)) = (&current, comment.trim_start().strip_prefix("Also makes:"))
+                && let Some(rule) = db.rules.get_mut(t)
+            {
+                rule.also_makes = also.split_whitespace().filter(|a| a != t).map(String::from).collect();
             }
             continue;
         }
@@ -306,6 +327,10 @@ fn freshness(
             Some(name) => (name, Freshness::Fresh),
             None => (p.clone(), Freshness::Fresh),
         };
+        if stamp_changed(db, p) {
+            verdict = Freshness::Stale(format!("its settings changed ({name})"));
+            break;
+        }
         verdict = match (mtime_ns(p), inner) {
             (None, _) => Freshness::Stale(format!("{name} is missing")),
             (_, Freshness::Stale(_) | Freshness::Missing) => Freshness::Stale(format!("{name} is out of date")),
@@ -317,6 +342,23 @@ fn freshness(
     visiting.remove(target);
     memo.insert(target.to_string(), verdict.clone());
     verdict
+}
+
+/// A parameter stamp (`.../.args/<name>.args`) whose file no longer holds what the Makefile's
+/// `STAMP_<name>` says now (a variable changed since make last ran): make will rewrite it, and
+/// rebuild what depends on it. The stamp rule writes the value with `printf '%s\n'`.
+fn stamp_changed(db: &Database, p: &str) -> bool {
+    let Some(name) = Path::new(p)
+        .file_name()
+        .and_then(|f| f.to_str())
+        .and_then(|f| f.strip_suffix(".args"))
+    else {
+        return false;
+    };
+    match (db.stamps.get(name), std::fs::read_to_string(p)) {
+        (Some(want), Ok(have)) => have != format!("{want}\n"),
+        _ => false,
+    }
 }
 
 fn mtime_ns(path: &str) -> Option<u128> {

@@ -4,6 +4,7 @@ use super::*;
 /// files section with a grouped target, a phony target, an order-only prerequisite, a file that
 /// is only a prerequisite, and a recipe line with a colon.
 const DB: &str = "\
+hn-report-stamp split=--seed 42 --by time
 # Variables
 DATA := d
 SOURCES := a.rs b.rs
@@ -56,6 +57,7 @@ fn parses_rules_groups_phony_and_order_only_from_the_files_section_only() {
     assert_eq!(model.prerequisites, ["d/train.parquet"]);
     assert_eq!(model.order_only, ["d/models"]);
     assert!(db.phony.contains("FORCE") && db.phony.contains("all"));
+    assert_eq!(db.stamps["split"], "--seed 42 --by time");
 }
 
 #[test]
@@ -84,47 +86,70 @@ fn assets_are_files_under_data_not_hidden_stamps_with_stamps_as_settings() {
     assert!(g.assets.iter().all(|a| a.freshness == Freshness::Missing));
 }
 
+/// Write `content` to `path` and date it `secs` after the epoch.
+fn write_at(path: &std::path::Path, content: &str, secs: u64) {
+    std::fs::write(path, content).unwrap();
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+}
+
+fn state(db: &Database, data: &str, name: &str) -> Freshness {
+    let g = asset_graph(db, data);
+    g.assets.iter().find(|a| a.name == name).unwrap().freshness.clone()
+}
+
 #[test]
 fn freshness_follows_make_on_real_files() {
     let dir = std::env::temp_dir().join(format!("hn-report-assets-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join(".args")).unwrap();
     let d = dir.to_string_lossy().into_owned();
-    let db = parse_database(&DB.replace("d/", &format!("{d}/")));
-    let at = |f: &str, secs: u64| {
-        let p = dir.join(f);
-        std::fs::write(&p, "x").unwrap();
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
-        std::fs::File::options()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_modified(t)
-            .unwrap();
-    };
+    let db_text = DB.replace("d/", &format!("{d}/"));
+    let at = |f: &str, secs: u64| write_at(&dir.join(f), "x", secs);
     at("stories.parquet", 1_000);
     at(".args/split", 1_000);
     at("train.parquet", 2_000);
     at("test.parquet", 2_000);
     at("model.bin", 3_000);
-    let state = |name: &str| {
-        let g = asset_graph(&db, &d);
-        g.assets.iter().find(|a| a.name == name).unwrap().freshness.clone()
-    };
     // bin/split does not exist: a missing tool makes its outputs stale, as make would say.
-    assert_eq!(state("train.parquet"), Freshness::Stale("bin/split is missing".into()));
-    let db = parse_database(&DB.replace("d/", &format!("{d}/")).replace(" bin/split", ""));
-    let state = |name: &str| {
-        let g = asset_graph(&db, &d);
-        g.assets.iter().find(|a| a.name == name).unwrap().freshness.clone()
-    };
-    assert_eq!(state("train.parquet"), Freshness::Fresh);
-    assert_eq!(state("model.bin"), Freshness::Fresh);
-    // New settings: the split is stale (the stamp is named), and the model through it.
-    at(".args/split", 2_500);
-    assert_eq!(state("train.parquet"), Freshness::Stale(".args/split is newer".into()));
+    let db = parse_database(&db_text);
     assert_eq!(
-        state("model.bin"),
+        state(&db, &d, "train.parquet"),
+        Freshness::Stale("bin/split is missing".into())
+    );
+    let db = parse_database(&db_text.replace(" bin/split", ""));
+    assert_eq!(state(&db, &d, "train.parquet"), Freshness::Fresh);
+    assert_eq!(state(&db, &d, "model.bin"), Freshness::Fresh);
+
+    // A stamp whose content differs from what the Makefile's STAMP_split says now: its
+    // variable changed since make ran, so make will rewrite it and rebuild the split.
+    let named = parse_database(
+        &db_text
+            .replace(" bin/split", "")
+            .replace(".args/split", ".args/split.args"),
+    );
+    write_at(&dir.join(".args/split.args"), "--seed 42 --by time\n", 1_000);
+    assert_eq!(state(&named, &d, "train.parquet"), Freshness::Fresh);
+    write_at(&dir.join(".args/split.args"), "--seed 42\n", 1_000);
+    assert_eq!(
+        state(&named, &d, "train.parquet"),
+        Freshness::Stale("its settings changed (.args/split.args)".into())
+    );
+
+    // New settings written by make: the split is stale (the stamp is named), and the model
+    // through it.
+    at(".args/split", 2_500);
+    assert_eq!(
+        state(&db, &d, "train.parquet"),
+        Freshness::Stale(".args/split is newer".into())
+    );
+    assert_eq!(
+        state(&db, &d, "model.bin"),
         Freshness::Stale("train.parquet is out of date".into())
     );
     let _ = std::fs::remove_dir_all(&dir);
