@@ -19,11 +19,12 @@ use std::time::Duration;
 #[derive(Parser, Debug)]
 #[command(name = "hn-fetch", version)]
 #[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list"])))]
-#[command(after_help = "Examples:\n  \
-    hn-fetch --latest 1000 --min-age 2d -o stories.parquet\n  \
-    hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet\n  \
-    hn-fetch --from items.jsonl.gz --ids 40000000..40010000 -o stories.parquet\n  \
-    hn-fetch --list top --types all --raw -o top.jsonl")]
+#[command(after_help = cli::after_help(&[
+    "hn-fetch --latest 1000 --min-age 2d -o stories.parquet",
+    "hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet",
+    "hn-fetch --from items.jsonl.gz --all -o stories.parquet",
+    "hn-fetch --list top --types all --raw -o top.jsonl",
+], None))]
 struct Args {
     /// Base URL of the HN API (or anything serving its paths).
     #[arg(long, value_name = "URL", default_value = DEFAULT_API, conflicts_with = "from")]

@@ -13,7 +13,11 @@ use std::process::ExitCode;
 /// Gates all compare r2; when one says no, score exits 1 with the reason (the report is still
 /// written), so make can promote only a better model.
 #[derive(Parser, Debug)]
-#[command(name = "score", version)]
+#[command(name = "score", version, after_help = cli::after_help(&[
+    "score --model model.bin test_features.parquet -o metrics.json",
+    "score --model model.bin test_features.parquet --must-beat-baseline --min-r2 0.05",
+    "score --model new/model.bin test_features.parquet --against champion/metrics.json -o -",
+], Some("a gate said no (--min-r2, --must-beat-baseline, --against); the report is still written")))]
 struct Args {
     /// Test features (Parquet from `vectorize`, made by the model's vectorizer).
     #[arg(value_name = "TEST_FEATURES")]

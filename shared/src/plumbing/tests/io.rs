@@ -1,4 +1,5 @@
 use super::*;
+use std::os::unix::fs::FileTypeExt;
 
 #[test]
 fn atomic_write_commits_or_leaves_nothing() {
@@ -47,22 +48,43 @@ fn commit_all_undoes_earlier_outputs_on_failure() {
 }
 
 #[test]
-fn stale_temp_files_of_dead_runs_are_removed() {
+fn stale_temp_files_are_removed_and_a_live_writer_refuses() {
     let dir = std::env::temp_dir().join(format!("hn-io-stale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("out.parquet");
-    // No process has pid u32::MAX - 1; ours is alive.
+    // A temp file nobody holds a lock on: its run is gone.
     let dead = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 1));
-    let live = dir.join(format!(".out.parquet.tmp-{}", std::process::id()));
     let other = dir.join(format!(".other.parquet.tmp-{}", u32::MAX - 1));
-    for p in [&dead, &live, &other] {
+    for p in [&dead, &other] {
         std::fs::write(p, b"x").unwrap();
     }
-    remove_stale_temps(&target);
+    check_other_writers(&target).unwrap();
     assert!(!dead.exists(), "a dead run's temp file stays behind");
-    assert!(live.exists(), "a live run's temp file was removed");
     assert!(other.exists(), "another target's temp file was removed");
+    // A temp file locked by a live writer: a second writer of the same output refuses.
+    let live = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 2));
+    std::fs::write(&live, b"x").unwrap();
+    let held = File::open(&live).unwrap();
+    assert!(try_lock_exclusive(&held));
+    let err = Output::create(target.to_str().unwrap()).err().unwrap();
+    assert!(err.to_string().contains("is writing"), "{err}");
+    assert!(live.exists(), "a live run's temp file was removed");
+    drop(held);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn non_regular_outputs_are_written_through() {
+    assert_eq!(output_kind("-"), OutputKind::Stdout);
+    assert_eq!(output_kind("/dev/null"), OutputKind::Through);
+    assert_eq!(output_kind("/dev/stdout"), OutputKind::Through);
+    assert_eq!(output_kind("/dev/fd/1"), OutputKind::Through);
+    assert_eq!(output_kind("no-such-dir-xyz/out.parquet"), OutputKind::Regular);
+    let mut o = Output::create("/dev/null").unwrap();
+    assert!(o.is_through());
+    o.write_all(b"nothing").unwrap();
+    o.commit().unwrap();
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
 }
 
 #[test]
