@@ -1,5 +1,6 @@
 //! The features table: one row per story with its id, its target (the comment count; nulls
-//! already mapped by the vectorizer), and its sparse TF-IDF row as `indices: list<u32>` and
+//! already mapped by the vectorizer; null only when the stories had no target column at all,
+//! held as NaN in memory), and its sparse TF-IDF row as `indices: list<u32>` and
 //! `values: list<f32>`. The number of features and the vectorizer's fingerprint ride in the
 //! file's metadata (`hn.n_features`, `hn.vectorizer`).
 
@@ -49,7 +50,13 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
         match v {
             Some(x) if x.is_finite() => target.push(x),
             Some(x) => return Err(err(format!("target is {x} for id {}", ids[row]))),
-            None => return Err(err(format!("target is null for id {}", ids[row]))),
+            None => {
+                return Err(err(format!(
+                    "target is null for id {}: these features were made from stories without comment counts \
+                     (vectorize transform on a table without descendants); train and score need the counts",
+                    ids[row]
+                )));
+            }
         }
     }
     let indices = list_column(&t, INDICES, DataType::UInt32)?;
@@ -194,11 +201,20 @@ fn features_batch(f: &Features) -> Result<RecordBatch> {
     )?;
     let cols: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from(f.ids.clone())),
-        Arc::new(Float64Array::from(f.target.clone())),
+        // NaN marks "no target" (stories without comment counts): null in the file.
+        Arc::new(Float64Array::from_iter(
+            f.target.iter().map(|&t| (!t.is_nan()).then_some(t)),
+        )),
         Arc::new(idx),
         Arc::new(val),
     ];
-    Ok(RecordBatch::try_new(features_schema(), cols)?)
+    let mut schema = features_schema();
+    if cols[1].null_count() > 0 {
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        fields[1] = fields[1].clone().with_nullable(true);
+        schema = Arc::new(Schema::new(fields));
+    }
+    Ok(RecordBatch::try_new(schema, cols)?)
 }
 
 #[cfg(test)]

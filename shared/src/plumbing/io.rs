@@ -134,14 +134,44 @@ pub fn output_kind(path: &str) -> OutputKind {
     if is_stdio(path) {
         return OutputKind::Stdout;
     }
-    let descriptor = ["/dev/stdout", "/dev/stderr"].contains(&path)
-        || path.starts_with("/dev/fd/")
-        || path.starts_with("/proc/self/fd/");
     match std::fs::metadata(path) {
-        _ if descriptor => OutputKind::Through,
+        _ if descriptor_of(path).is_some() => OutputKind::Through,
         Ok(m) if !m.is_file() && !m.is_dir() => OutputKind::Through,
         _ => OutputKind::Regular,
     }
+}
+
+/// The descriptor a path names: /dev/stdout (1), /dev/stderr (2), /dev/fd/N, /proc/self/fd/N.
+fn descriptor_of(path: &str) -> Option<i32> {
+    match path {
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => path
+            .strip_prefix("/dev/fd/")
+            .or_else(|| path.strip_prefix("/proc/self/fd/"))
+            .and_then(|n| n.parse().ok()),
+    }
+}
+
+/// Open an output that is written through. A descriptor path is duplicated rather than opened
+/// again: opening /dev/stdout anew when it is a regular file (`tool -o /dev/stdout > log`)
+/// would start writing at offset 0 over what is there and ignore `>>`; the duplicate shares the
+/// shell's offset and append mode, as `> /dev/stdout` does in a shell.
+fn open_through(path: &str) -> Result<File> {
+    if let Some(fd) = descriptor_of(path) {
+        // SAFETY: dup only reads the descriptor table; a new descriptor (or -1) comes back.
+        let new = unsafe { libc::dup(fd) };
+        if new >= 0 {
+            use std::os::fd::FromRawFd;
+            // SAFETY: `new` is a fresh descriptor this process owns and nothing else closes.
+            return Ok(unsafe { File::from_raw_fd(new) });
+        }
+    }
+    // No truncation: a FIFO or device has nothing to cut.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {path} for writing"))
 }
 
 impl Output {
@@ -157,12 +187,7 @@ impl Output {
         match output_kind(path) {
             OutputKind::Stdout => out.name = "<stdout>".into(),
             OutputKind::Through => {
-                // No truncation: a FIFO or device has nothing to cut, and a descriptor path to a
-                // regular file was already truncated (or opened to append) by the shell.
-                let file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .open(path)
-                    .with_context(|| format!("cannot open {path} for writing"))?;
+                let file = open_through(path)?;
                 out.file = Some(std::io::BufWriter::with_capacity(1 << 16, file));
                 out.through = true;
             }

@@ -52,11 +52,26 @@ impl Table {
         Self::from_input(input, columns)
     }
 
+    /// Read `required` columns and those of `optional` the file has (a stories table of stories
+    /// still to come has no comment counts yet).
+    pub fn read_some(path: &str, required: &[&str], optional: &[&str]) -> Result<Table> {
+        Self::decode(Input::read(path)?, Some(required), optional)
+    }
+
     pub fn from_input(input: Input, columns: Option<&[&str]>) -> Result<Table> {
+        Self::decode(input, columns, &[])
+    }
+
+    fn decode(input: Input, columns: Option<&[&str]>, optional: &[&str]) -> Result<Table> {
         let name = input.name.clone();
         let fingerprint = input.fingerprint();
         if input.bytes.is_empty() {
             return Err(Error::new(format!("{name} is empty, not a Parquet file")));
+        }
+        if let Some(what) = not_parquet(&input.bytes) {
+            return Err(Error::new(format!(
+                "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
+            )));
         }
         let builder = ParquetRecordBatchReaderBuilder::try_new(input.bytes)
             .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))?;
@@ -74,13 +89,14 @@ impl Table {
         let builder = match columns {
             None => builder,
             Some(cols) => {
-                let mut roots = Vec::with_capacity(cols.len());
+                let mut roots = Vec::with_capacity(cols.len() + optional.len());
                 for c in cols {
                     match file_schema.index_of(c) {
                         Ok(i) => roots.push(i),
                         Err(_) => return Err(missing_column(&name, c, &file_schema)),
                     }
                 }
+                roots.extend(optional.iter().filter_map(|c| file_schema.index_of(c).ok()));
                 roots.sort_unstable();
                 roots.dedup();
                 let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
@@ -238,6 +254,27 @@ impl Table {
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)
     }
+}
+
+/// What a file that does not start with Parquet's magic looks like, for the error message.
+/// `None` when it does start like Parquet (a truncated one is reported by the reader).
+fn not_parquet(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"PAR1") {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let first_line = text.split(|&b| b == b'\n').next().unwrap_or_default();
+    Some(match text.trim_ascii_start().first() {
+        _ if head.starts_with(&[0x1f, 0x8b]) => "gzip data",
+        _ if head.starts_with(b"ARROW1") => "an Arrow IPC file",
+        Some(b'{') => "JSON Lines (a dump? hn-fetch --from reads those)",
+        Some(b'[') => "JSON",
+        _ if std::str::from_utf8(first_line).is_ok() && first_line.contains(&b',') => "CSV",
+        _ if std::str::from_utf8(first_line).is_ok() && first_line.contains(&b'\t') => "TSV",
+        _ if std::str::from_utf8(text).is_ok() => "text",
+        _ => "something else (no Parquet magic bytes at its start)",
+    })
 }
 
 fn first_invalid_utf8_row(arr: &ArrayRef) -> Option<usize> {

@@ -1,7 +1,8 @@
 //! The `vectorize` step on files: stories table in, vectorizer artifact and features table out.
 //!
-//! The features' target is the comment count with nulls as 0 (the guide's `fillna(0)`); a null
-//! or empty title gives an empty row. The features file records the vectorizer's fingerprint
+//! The features' target is the comment count with nulls as 0 (the guide's `fillna(0)`); a table
+//! without the target column at all (stories still to come) gives null targets, which train and
+//! score refuse. A null or empty title gives an empty row. The features file records the vectorizer's fingerprint
 //! (sha256 of the artifact file), so later steps can tell which vocabulary its columns mean.
 
 use crate::error::{Error, Result};
@@ -19,7 +20,7 @@ pub struct Columns {
     /// Column with the text to vectorize.
     #[arg(long, default_value = "title", value_name = "COL")]
     pub text: String,
-    /// Column with the target (nulls become 0).
+    /// Column with the target (nulls become 0; a table without it gives null targets).
     #[arg(long, default_value = "descendants", value_name = "COL")]
     pub target: String,
     /// Column with the ids.
@@ -37,11 +38,26 @@ pub struct Docs {
 }
 
 impl Docs {
-    /// Read only the three columns needed; a null id or an infinite target is an error.
+    /// Read only the three columns needed; a null id or an infinite target is an error. Without
+    /// a target column, every target is NaN (written as null).
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
-        let t = Table::read(path, Some(&[&cols.id, &cols.text, &cols.target]))?;
+        let t = Table::read_some(path, &[&cols.id, &cols.text], &[&cols.target])?;
         let name = t.name.clone();
         let ids = t.required_i64_column(&cols.id)?;
+        if !t.has_column(&cols.target) {
+            crate::info!(
+                "{name}: no column \"{}\": the features' target is null (fine for predicting; train and score need it)",
+                cols.target
+            );
+            let texts = t.str_column(&cols.text)?;
+            return Ok(Docs {
+                name,
+                fingerprint: t.fingerprint,
+                target: vec![f64::NAN; ids.len()],
+                ids,
+                texts,
+            });
+        }
         let mut target = Vec::with_capacity(ids.len());
         for (row, v) in t.f64_column(&cols.target)?.into_iter().enumerate() {
             match v {
