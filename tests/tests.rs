@@ -5,4 +5,5 @@ mod model;
 mod pipeline;
 mod split;
 mod stories_fixture;
+mod unix;
 mod vectorize;
