@@ -158,6 +158,7 @@ pub fn fit_file(
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
     write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
+    crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
     commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(report(&features))
