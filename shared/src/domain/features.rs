@@ -1,7 +1,7 @@
 //! The features table: one row per story with its id, its target (the comment count; nulls
-//! already mapped by the vectorizer; null only when the stories had no target column at all,
-//! held as NaN in memory), and its sparse TF-IDF row as `indices: list<u32>` and
-//! `values: list<f32>`. The number of features and the vectorizer's fingerprint ride in the
+//! already mapped by the vectorizer; null only when the stories had no target column at all),
+//! and its sparse TF-IDF row as `indices: list<u32>` and `values: list<f32>`. The number of
+//! features and the vectorizer's fingerprint ride in the
 //! file's metadata (`hn.n_features`, `hn.vectorizer`).
 
 use crate::error::{Error, Result};
@@ -150,6 +150,23 @@ pub fn write_features(path: &str, f: &Features, prov: Provenance) -> Result<()> 
     write_parquet(path, &features_batch(f)?, &features_provenance(f, prov))
 }
 
+/// As [`write_features_to`]; with `has_target` false the target column is written all null
+/// (features of stories that have no comment counts yet: fine to predict from, refused by
+/// train and score when read).
+pub fn write_features_to_opt(out: &mut Output, f: &Features, prov: Provenance, has_target: bool) -> Result<()> {
+    let mut batch = features_batch(f)?;
+    if !has_target {
+        let schema = batch.schema();
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        let i = schema.index_of(TARGET)?;
+        fields[i] = fields[i].clone().with_nullable(true);
+        let mut cols = batch.columns().to_vec();
+        cols[i] = arrow::array::new_null_array(&DataType::Float64, batch.num_rows());
+        batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?;
+    }
+    write_parquet_to(out, &batch, &features_provenance(f, prov))
+}
+
 /// As [`write_features`], into an output the caller commits.
 pub fn write_features_to(out: &mut Output, f: &Features, prov: Provenance) -> Result<()> {
     write_parquet_to(out, &features_batch(f)?, &features_provenance(f, prov))
@@ -201,20 +218,11 @@ fn features_batch(f: &Features) -> Result<RecordBatch> {
     )?;
     let cols: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from(f.ids.clone())),
-        // NaN marks "no target" (stories without comment counts): null in the file.
-        Arc::new(Float64Array::from_iter(
-            f.target.iter().map(|&t| (!t.is_nan()).then_some(t)),
-        )),
+        Arc::new(Float64Array::from(f.target.clone())),
         Arc::new(idx),
         Arc::new(val),
     ];
-    let mut schema = features_schema();
-    if cols[1].null_count() > 0 {
-        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-        fields[1] = fields[1].clone().with_nullable(true);
-        schema = Arc::new(Schema::new(fields));
-    }
-    Ok(RecordBatch::try_new(schema, cols)?)
+    Ok(RecordBatch::try_new(features_schema(), cols)?)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! (sha256 of the artifact file), so later steps can tell which vocabulary its columns mean.
 
 use crate::error::{Error, Result};
-use crate::features::{Features, write_features, write_features_to};
+use crate::features::{Features, write_features_to_opt};
 use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
@@ -34,6 +34,8 @@ pub struct Docs {
     pub fingerprint: String,
     pub ids: Vec<i64>,
     pub target: Vec<f64>,
+    /// False when the table had no target column: `target` is all NaN and is written as null.
+    pub has_target: bool,
     texts: StringArray,
 }
 
@@ -54,6 +56,7 @@ impl Docs {
                 name,
                 fingerprint: t.fingerprint,
                 target: vec![f64::NAN; ids.len()],
+                has_target: false,
                 ids,
                 texts,
             });
@@ -77,6 +80,7 @@ impl Docs {
             fingerprint: t.fingerprint,
             ids,
             target,
+            has_target: true,
             texts,
         })
     }
@@ -145,6 +149,7 @@ pub fn fit_file(
     crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
     let clock = std::time::Instant::now();
     let bytes = v.to_bytes()?;
+    let has_target = docs.has_target;
     let features = Features {
         ids: docs.ids,
         target: docs.target,
@@ -157,7 +162,8 @@ pub fn fit_file(
         .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
-    write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
+    write_features_to_opt(&mut feat_out, &features, prov, has_target)
+        .map_err(|e| e.context(format!("writing {output}")))?;
     crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
     commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
@@ -173,6 +179,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
     let clock = std::time::Instant::now();
     let x = v.body.transform(&docs.texts());
     crate::verbose!("transformed in {:.1} ms", ms(clock));
+    let has_target = docs.has_target;
     let features = Features {
         x,
         ids: docs.ids,
@@ -180,7 +187,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
         vectorizer: Some(v.fingerprint.clone()),
     };
     let prov = prov.input(&docs.name, &docs.fingerprint).input(&v.name, &v.fingerprint);
-    write_features(output, &features, prov)?;
+    crate::io::write_atomically(output, |o| write_features_to_opt(o, &features, prov, has_target))?;
     Ok(report(&features))
 }
 

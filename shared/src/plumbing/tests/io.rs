@@ -76,15 +76,26 @@ fn stale_temp_files_are_removed_and_a_live_writer_refuses() {
 #[test]
 fn non_regular_outputs_are_written_through() {
     assert_eq!(output_kind("-"), OutputKind::Stdout);
-    assert_eq!(output_kind("/dev/null"), OutputKind::Through);
     assert_eq!(output_kind("/dev/stdout"), OutputKind::Through);
     assert_eq!(output_kind("/dev/fd/1"), OutputKind::Through);
     assert_eq!(output_kind("no-such-dir-xyz/out.parquet"), OutputKind::Regular);
-    let mut o = Output::create("/dev/null").unwrap();
+    // A FIFO of our own (not /dev/null: a machine where an old tool replaced it shows why).
+    let dir = std::env::temp_dir().join(format!("hn-io-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("f");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let p = fifo.to_str().unwrap().to_string();
+    assert_eq!(output_kind(&p), OutputKind::Through);
+    let reader = std::thread::spawn(move || std::fs::read(&fifo).unwrap());
+    let mut o = Output::create(&p).unwrap();
     assert!(o.is_through());
-    o.write_all(b"nothing").unwrap();
+    o.write_all(b"through").unwrap();
     o.commit().unwrap();
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert_eq!(reader.join().unwrap(), b"through");
+    assert!(std::fs::metadata(&p).unwrap().file_type().is_fifo());
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
