@@ -92,8 +92,9 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     model
         .body
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
-    let t = Table::read(&job.stories, None)?;
     let c = &job.columns;
+    // Only the columns used: a stories table's url, by and score are not decoded.
+    let t = Table::read_some(&job.stories, &[&c.id, &c.title], &[&c.time])?;
     let ids = t.required_i64_column(&c.id)?;
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
