@@ -70,25 +70,34 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
     };
     let mut max_col = 0usize;
     let mut x = Csr::with_capacity(0, ids.len(), indices.values().len());
+    // The flat child arrays and their offsets, once: `ListArray::value(row)` would build two
+    // sliced arrays (two allocations) per row, a third of `score`'s run on 12k rows.
+    let (flat_i, flat_v) = (
+        indices.values().as_primitive::<UInt32Type>(),
+        values.values().as_primitive::<Float32Type>(),
+    );
+    let (off_i, off_v) = (indices.value_offsets(), values.value_offsets());
+    let nulls_inside = flat_i.null_count() > 0 || flat_v.null_count() > 0;
     for row in 0..ids.len() {
         if indices.is_null(row) || values.is_null(row) {
             return Err(err(format!("sparse row is null for id {}", ids[row])));
         }
-        let iv = indices.value(row);
-        let vv = values.value(row);
-        let (iv, vv) = (iv.as_primitive::<UInt32Type>(), vv.as_primitive::<Float32Type>());
-        if iv.len() != vv.len() {
+        let (ri, rv) = (
+            off_i[row] as usize..off_i[row + 1] as usize,
+            off_v[row] as usize..off_v[row + 1] as usize,
+        );
+        if ri.len() != rv.len() {
             return Err(err(format!(
                 "id {}: {} indices but {} values",
                 ids[row],
-                iv.len(),
-                vv.len()
+                ri.len(),
+                rv.len()
             )));
         }
-        if iv.null_count() > 0 || vv.null_count() > 0 {
+        if nulls_inside && (ri.clone().any(|k| flat_i.is_null(k)) || rv.clone().any(|k| flat_v.is_null(k))) {
             return Err(err(format!("id {}: null inside the sparse row", ids[row])));
         }
-        let (iv, vv) = (iv.values(), vv.values());
+        let (iv, vv) = (&flat_i.values()[ri], &flat_v.values()[rv]);
         if let Some(w) = iv.windows(2).find(|w| w[0] >= w[1]) {
             return Err(err(format!(
                 "id {}: indices not strictly increasing ({} then {})",
