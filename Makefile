@@ -1,12 +1,12 @@
 # The pipeline's asset graph. Every target is a file; every rule names its inputs, including the
-# tool binary that makes it, so `make` rebuilds exactly what is stale and `make -j` runs
-# independent steps at once. Tools are called by path, never from PATH (our `split` would
-# otherwise meet coreutils' split).
+# tool binary that makes it and a stamp of its parameters, so `make` rebuilds exactly what is
+# stale (also after a variable changed) and `make -j` runs independent steps at once. Tools are
+# called by path, never from PATH (our `split` would otherwise meet coreutils' split).
 #
 #   make            the pipeline on live HN data (needs the network)
 #   make demo       the pipeline offline, on the small dump bundled in fixtures/
 #   make test       build everything and run every test
-#   make help       what each target makes
+#   make help       what each target makes, and the variables
 
 .DELETE_ON_ERROR:
 .SUFFIXES:
@@ -15,28 +15,48 @@ SHELL := bash
 
 CARGO   ?= cargo
 BIN     := target/release
-DATA    ?= data
-# Where stories come from: the live API by default; `make SOURCE='--from dump.jsonl.gz'` for a dump.
-SOURCE  ?= --api https://hacker-news.firebaseio.com/v0
-# The guide trains on the newest 1000 items; --min-age keeps only stories whose comment counts
-# have settled (the guide trains on minutes-old stories).
-FETCH_ARGS ?= --latest 1000 --min-age 2d
-# The newest stories, to predict for: no --min-age (their comments are still coming).
-LATEST_ARGS ?= --latest 100
-TOOLS   := hn-fetch split vectorize train score predict
-# split: --test-size 0.2 --seed 42 by default; `--by time` tests on the newest stories (see README).
-SPLIT_ARGS ?=
-# vectorize fit: scikit-learn's TfidfVectorizer() by default; e.g. '--min-df 2 --ngram 1,2'.
-VECTORIZE_ARGS ?=
+
+# ---- Variables (`make help` lists them; `make VAR=value ...` sets them) ----
+DATA        ?= data## where every asset goes
+HN_API      ?= https://hacker-news.firebaseio.com/v0## base URL of the HN API (or a stand-in)
+HN_DUMP     ?=## a JSON Lines dump (.jsonl[.gz]) to read instead of the API
+TRAIN_IDS   ?= 100000## ids fetched for training: the newest settled ones, below the predicted
+PREDICT_IDS ?= 100## the newest ids, whose stories are predicted for
+MIN_AGE     ?= 2d## training stories must be this old (comment counts settled); 0 = no minimum
+SEED        ?= 42## seed of the split and of training
+FETCH_ARGS  ?=## more hn-fetch options for both fetches, e.g. '--concurrency 16'
+SPLIT_ARGS  ?=## split options, e.g. '--by time'
+VECTORIZE_ARGS ?=## vectorize fit options, e.g. '--min-df 2 --ngram 1,2'
+TRAIN_ARGS  ?= --objective squared-log1p## train options (the default: see README, "Default sizes")
+SCORE_ARGS  ?=## score gates that fail the run, e.g. '--must-beat-baseline --min-r2 0'
+DRIFT_ARGS  ?=## drift options (thresholds)
+PROMOTE_METRIC ?= r2## what promote compares: r2 (the guide's) or spearman (ranking)
+PROMOTE_MIN ?= 0## the candidate must beat the champion by more than this
+KEEP_MODELS ?= 10## models kept in the registry by promote (never the champion)
+SHOW_TOP    ?= 15## predictions `make demo` prints
+
+SOURCE  := $(if $(HN_DUMP),--from $(HN_DUMP),--api $(HN_API))
+MIN_AGE_ARG := $(if $(filter 0 0s 0m 0h 0d,$(MIN_AGE)),,--min-age $(MIN_AGE))
+# A value inside single quotes for the shell.
+q = '$(subst ','\'',$(1))'
+
+# Tools that exist in this checkout (drift and report come from their own work).
+HAVE_DRIFT  := $(wildcard tools/drift/main.rs)
+HAVE_REPORT := $(wildcard tools/report/main.rs)
+TOOLS   := hn-fetch split vectorize train score predict registry outcomes $(if $(HAVE_DRIFT),drift) $(if $(HAVE_REPORT),report)
 SOURCES := Cargo.toml Cargo.lock shared/Cargo.toml $(shell find shared/src tools -name '*.rs' 2>/dev/null)
 
-.PHONY: all demo test help clean clean-all build refresh
+.PHONY: all predict demo test help clean clean-all build refresh latest retrain promote rollback models prune monitor outcomes report FORCE
 
-all: $(DATA)/stories.parquet $(DATA)/latest.parquet ## the whole pipeline on live data
+all: $(DATA)/stories.parquet $(DATA)/latest.parquet ## the whole pipeline: train, score, register, predict with the champion
 
-help: ## list targets
-	@grep -hE '^[a-zA-Z_$$()/. -]+&?:.*## ' $(MAKEFILE_LIST) | sed -E 's/ ?&?:.*## /\t/; s|[$$][(]DATA[)]|$(DATA)|g' \
-	  | expand -t 28
+help: ## list targets and variables
+	@echo "Targets:"
+	@grep -hE '^[a-zA-Z_$$()/. -]+&?:.*## ' $(MAKEFILE_LIST) | sed -E 's/ ?&?:.*## /\t/; s|[$$][(]DATA[)]|$(DATA)|g; s/^/  /' \
+	  | expand -t 32
+	@echo "Variables (default):"
+	@grep -hE '^[A-Z_]+ +[?]=[^#]*## ' $(MAKEFILE_LIST) | sed -E 's/^([A-Z_]+) +[?]= ?([^#]*)## (.*)/  \1=\2\t\3/' | expand -t 32
+	@echo "Parameter stamps live in $(DATA)/.args/: changing a variable remakes exactly what depends on it."
 
 build: $(addprefix $(BIN)/,$(TOOLS)) ## build the tools (release)
 
@@ -46,97 +66,201 @@ $(BIN)/.built: $(SOURCES)
 	@touch $@
 $(addprefix $(BIN)/,$(TOOLS)): $(BIN)/.built
 
-# Raw data: fetched, never derived, so `make clean` keeps it. `--since $@` makes a rerun
-# incremental (only newer ids, plus stories too young to have settled when fetched); a killed run
-# resumes from its journal (.stories.parquet.journal) when started again.
-$(DATA)/stories.parquet: $(BIN)/hn-fetch ## stories from HN, old enough to have settled (raw data)
-	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) $(FETCH_ARGS) --since $@ -o $@
+# ---- Parameter stamps ----
+# A parameter is part of its asset's identity: each step's arguments are written to
+# $(DATA)/.args/<step>.args, rewritten only when they change (FORCE runs the comparison every
+# time; an unchanged file keeps its time). A rule that lists the stamp reruns exactly when its
+# arguments changed.
+STAMPS := $(DATA)/.args
+STAMP_fetch-latest   = $(SOURCE) --latest $(PREDICT_IDS) $(FETCH_ARGS)
+STAMP_fetch-stories  = $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) $(FETCH_ARGS)
+STAMP_split          = --seed $(SEED) $(SPLIT_ARGS)
+STAMP_vectorize      = $(VECTORIZE_ARGS)
+STAMP_train          = --seed $(SEED) $(TRAIN_ARGS)
+STAMP_score          = $(SCORE_ARGS)
+STAMP_drift          = --seed $(SEED) $(DRIFT_ARGS)
+# The champion's folder: predictions follow the symlink's target, not its time.
+STAMP_champion       = $(shell readlink $(DATA)/champion)
+$(STAMPS)/%.args: FORCE
+	@mkdir -p $(@D); printf '%s\n' $(call q,$(STAMP_$*)) >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+FORCE:
 
-$(DATA)/latest.parquet: $(BIN)/hn-fetch ## the newest stories, to predict for (raw data)
+# ---- Raw data: fetched, never derived, so `make clean` keeps it ----
+# The newest PREDICT_IDS ids: the stories to predict for (no minimum age: their comments are
+# still coming).
+$(DATA)/latest.parquet: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest stories, to predict for (raw data)
 	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) $(LATEST_ARGS) -o $@
+	$(BIN)/hn-fetch $(SOURCE) --latest $(PREDICT_IDS) $(FETCH_ARGS) -o $@
 
-# For cron: fetch again (stories incrementally, the latest afresh) even though the files exist, then rebuild what depends
-# on them. `-W` tells make the fetch tool is new, so exactly the rules that run it are stale.
-refresh: build ## fetch new stories into $(DATA) and rebuild everything downstream (cron)
+# Training stories: TRAIN_IDS ids ending at the newest one at least MIN_AGE old, and below every
+# id in latest.parquet (--before), so a story predicted for is never a training row. `--since $@`
+# makes a rerun incremental (only newer ids, plus stories too young to have settled when
+# fetched); changed fetch parameters start afresh. A killed run resumes from its journal.
+$(DATA)/stories.parquet: $(DATA)/latest.parquet $(BIN)/hn-fetch $(STAMPS)/fetch-stories.args ## stories old enough to have settled, for training (raw data)
+	@mkdir -p $(@D)
+	$(BIN)/hn-fetch $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) --before $(DATA)/latest.parquet $(FETCH_ARGS) \
+	  $(if $(or $(FRESH),$(filter $(STAMPS)/fetch-stories.args,$?)),,--since $@) -o $@
+
+# For cron: fetch again even though the files exist, then rebuild what depends on them. `-W`
+# tells make the fetch tool is new, so exactly the rules that run it are stale.
+refresh: build ## fetch new stories (incrementally) and the newest, rebuild everything downstream
 	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch all
+latest: build ## fetch the newest stories again (cron: `latest predict` hourly)
+	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch $(DATA)/latest.parquet
+retrain: build ## fetch the training window afresh (not incrementally) and train a new candidate
+	$(MAKE) --no-print-directory -W $(BIN)/hn-fetch FRESH=1 all
 
+# ---- Features ----
 # Train/test split: one run makes both files (a grouped target), written together or not at all.
-$(DATA)/train.parquet $(DATA)/test.parquet &: $(DATA)/stories.parquet $(BIN)/split ## train/test split of the stories
-	$(BIN)/split $(DATA)/stories.parquet -o $(DATA)/train.parquet --test $(DATA)/test.parquet $(SPLIT_ARGS)
+$(DATA)/train.parquet $(DATA)/test.parquet &: $(DATA)/stories.parquet $(BIN)/split $(STAMPS)/split.args ## train/test split of the stories
+	$(BIN)/split $(DATA)/stories.parquet -o $(DATA)/train.parquet --test $(DATA)/test.parquet --seed $(SEED) $(SPLIT_ARGS)
 
 # The vectorizer learns from the training titles only; the same run writes the training features.
-$(DATA)/vectorizer.bin $(DATA)/train_features.parquet &: $(DATA)/train.parquet $(BIN)/vectorize ## TF-IDF vectorizer + training features
+$(DATA)/vectorizer.bin $(DATA)/train_features.parquet &: $(DATA)/train.parquet $(BIN)/vectorize $(STAMPS)/vectorize.args ## TF-IDF vectorizer + training features
 	$(BIN)/vectorize fit $(DATA)/train.parquet --vectorizer $(DATA)/vectorizer.bin -o $(DATA)/train_features.parquet $(VECTORIZE_ARGS)
 
 $(DATA)/test_features.parquet: $(DATA)/test.parquet $(DATA)/vectorizer.bin $(BIN)/vectorize ## TF-IDF features of the test set
 	$(BIN)/vectorize transform $(DATA)/test.parquet --vectorizer $(DATA)/vectorizer.bin -o $@
 
-$(DATA)/latest_features.parquet: $(DATA)/latest.parquet $(DATA)/vectorizer.bin $(BIN)/vectorize ## TF-IDF features of the latest stories
-	$(BIN)/vectorize transform $(DATA)/latest.parquet --vectorizer $(DATA)/vectorizer.bin -o $@
-
-all: $(DATA)/train_features.parquet $(DATA)/test_features.parquet
-clean: clean-features
-.PHONY: clean-features
-clean-features:
-	rm -f $(DATA)/train.parquet $(DATA)/test.parquet $(DATA)/vectorizer.bin \
-	  $(DATA)/train_features.parquet $(DATA)/test_features.parquet $(DATA)/latest_features.parquet
-
-# ---- Model: train, score, predict (and promote the champion) ----
-# train: the guide's XGBRegressor(n_estimators=20, objective="reg:squarederror") by default;
-# e.g. TRAIN_ARGS='--objective poisson' or '--engine gbdt'.
-TRAIN_ARGS ?=
-# score: gates that fail `make` (exit 1) when the model is not good enough, e.g.
-# SCORE_ARGS='--must-beat-baseline --min-r2 0'.
-SCORE_ARGS ?=
-# predict: how many predictions `make demo` prints.
-SHOW_TOP ?= 15
-
+# ---- Model: train, score (the gate), register ----
 # The card (model.bin.json: parameters, training metrics, top terms) comes from the same run.
-$(DATA)/model.bin $(DATA)/model.bin.json &: $(DATA)/train_features.parquet $(DATA)/vectorizer.bin $(BIN)/train ## the model and its JSON card
-	$(BIN)/train $(DATA)/train_features.parquet --vectorizer $(DATA)/vectorizer.bin -o $(DATA)/model.bin $(TRAIN_ARGS)
+$(DATA)/model.bin $(DATA)/model.bin.json &: $(DATA)/train_features.parquet $(DATA)/vectorizer.bin $(BIN)/train $(STAMPS)/train.args ## the candidate model and its JSON card
+	$(BIN)/train $(DATA)/train_features.parquet --vectorizer $(DATA)/vectorizer.bin -o $(DATA)/model.bin --seed $(SEED) $(TRAIN_ARGS)
 
-# Each scoring also appends a line to metrics.history.jsonl (kept by `make clean`: it is a log).
-$(DATA)/metrics.json: $(DATA)/model.bin $(DATA)/test_features.parquet $(BIN)/score ## the model's test metrics (r2 ...)
+# Scoring appends one line to metrics.history.jsonl (a log: `make clean` keeps it). A gate in
+# SCORE_ARGS that says no (exit 1) keeps its report: the rule succeeds, leaves a marker, and the
+# gate asset below fails the run, now and on every rerun, without scoring (or logging) again.
+GATE_FAILED := $(STAMPS)/score.gate-failed
+$(DATA)/metrics.json: $(DATA)/model.bin $(DATA)/test_features.parquet $(BIN)/score $(STAMPS)/score.args ## the candidate's test metrics (r2 ...)
 	$(BIN)/score --model $(DATA)/model.bin $(DATA)/test_features.parquet -o $@ \
-	  --history $(DATA)/metrics.history.jsonl $(SCORE_ARGS)
+	  --history $(DATA)/metrics.history.jsonl $(SCORE_ARGS) && rm -f $(GATE_FAILED) \
+	  || { rc=$$?; [ $$rc = 1 ] && touch $(GATE_FAILED) || exit $$rc; }
 
-$(DATA)/predictions.parquet: $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/latest.parquet $(BIN)/predict ## predicted comments for the latest stories
-	$(BIN)/predict --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin $(DATA)/latest.parquet -o $@
+$(STAMPS)/score.passed: $(DATA)/metrics.json
+	@if [ -e $(GATE_FAILED) ]; then \
+	  echo "make: a score gate said no (SCORE_ARGS=$(SCORE_ARGS)); the report is $(DATA)/metrics.json" >&2; exit 1; fi
+	@touch $@
 
-# Conditional retraining (the managing-ml guide): the new model replaces the champion only when
-# score's --against gate says its test r2 beats the champion's recorded r2 (exit 1 = keep the
-# champion). The first model becomes the champion. The champion keeps its vectorizer beside it.
-.PHONY: promote
-promote: $(DATA)/model.bin $(DATA)/metrics.json $(DATA)/test_features.parquet $(BIN)/score ## make model.bin the champion if it beats champion.bin
-	@rc=0; if [ -f $(DATA)/champion.metrics.json ]; then \
-	  $(BIN)/score -q --model $(DATA)/model.bin $(DATA)/test_features.parquet \
-	    --against $(DATA)/champion.metrics.json || rc=$$?; fi; \
-	if [ $$rc = 1 ]; then echo "promote: the champion stays"; exit 0; fi; \
-	if [ $$rc != 0 ]; then exit $$rc; fi; \
-	for pair in model.bin:champion.bin model.bin.json:champion.bin.json \
-	    vectorizer.bin:champion.vectorizer.bin metrics.json:champion.metrics.json; do \
-	  cp $(DATA)/$${pair%%:*} $(DATA)/.$${pair#*:}.tmp && mv $(DATA)/.$${pair#*:}.tmp $(DATA)/$${pair#*:}; \
-	done; echo "promote: model.bin is the new champion"
+ifneq ($(HAVE_DRIFT),)
+# Drift at training time: the newest stories against the training stories, with the candidate.
+# Exit 1 (drift found) is a result, not a failure: the report says it; `make monitor` acts on it.
+# Exit 2 (e.g. too few newest stories for any check: the guide's PREDICT_IDS=100 has about 15)
+# does not stop the pipeline: drift.json then says why no check ran ("skipped"), with a warning.
+$(DATA)/drift.json $(DATA)/drift.html &: $(DATA)/train.parquet $(DATA)/latest.parquet $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/metrics.json $(BIN)/drift $(STAMPS)/drift.args ## drift of the newest stories from the training stories (JSON + HTML)
+	$(BIN)/drift --reference $(DATA)/train.parquet --current $(DATA)/latest.parquet \
+	  --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin --baseline $(DATA)/metrics.json \
+	  -o $(DATA)/drift.json --html $(DATA)/drift.html --seed $(SEED) $(DRIFT_ARGS) 2>$(STAMPS)/drift.err \
+	  || rc=$$?; cat $(STAMPS)/drift.err >&2; [ $${rc:-0} -le 1 ] || $(DRIFT_SKIPPED)
+DRIFT_SKIPPED = { why=$$(tail -n 1 $(STAMPS)/drift.err | tr -d '"\\<>&' | tr -c '[:print:]' ' '); \
+  printf '{"dataset_drift": null, "checks": [], "skipped": "%s"}\n' "$$why" >$(DATA)/.drift.json.tmp; \
+  printf '<!doctype html><meta charset="utf-8"><title>drift</title><p>No drift checks ran: %s</p>\n' "$$why" >$(DATA)/.drift.html.tmp; \
+  mv -f $(DATA)/.drift.json.tmp $(DATA)/drift.json; mv -f $(DATA)/.drift.html.tmp $(DATA)/drift.html; \
+  echo "make: warning: no drift checks ran; $(DATA)/drift.json says why" >&2; }
+REGISTER_DRIFT := --drift $(DATA)/drift.json
+endif
 
-all: $(DATA)/metrics.json $(DATA)/predictions.parquet
-clean: clean-model
-.PHONY: clean-model
-clean-model:
-	rm -f $(DATA)/model.bin $(DATA)/model.bin.json $(DATA)/metrics.json $(DATA)/predictions.parquet
+# Every model that passed the gates is kept in $(DATA)/models/<id>/ with what made it; the
+# stamp holds its id. The same model is registered once.
+REGISTER_SETTINGS = $(foreach v,HN_API HN_DUMP TRAIN_IDS PREDICT_IDS MIN_AGE SEED FETCH_ARGS SPLIT_ARGS VECTORIZE_ARGS TRAIN_ARGS SCORE_ARGS DRIFT_ARGS,--set $(call q,$(v)=$($(v))))
+$(STAMPS)/registered: $(STAMPS)/score.passed $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/train.parquet $(if $(HAVE_DRIFT),$(DATA)/drift.json) $(BIN)/registry
+	$(BIN)/registry add --data $(DATA) --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin \
+	  --metrics $(DATA)/metrics.json --reference $(DATA)/train.parquet $(REGISTER_DRIFT) $(REGISTER_SETTINGS) >$@.tmp
+	@mv -f $@.tmp $@
 
+# ---- The champion: the registered model that serves predictions ----
+# The first registered model becomes the champion; after that only `make promote` (or
+# rollback) switches it.
+$(DATA)/champion: | $(STAMPS)/registered
+	$(BIN)/registry promote --data $(DATA) --candidate $$(cat $(STAMPS)/registered) --test $(DATA)/test.parquet --metric $(PROMOTE_METRIC)
+$(STAMPS)/champion.args: | $(DATA)/champion
+
+promote: $(STAMPS)/registered $(DATA)/test.parquet $(BIN)/registry ## make the candidate the champion if it beats it on the current test stories
+	$(BIN)/registry promote --data $(DATA) --candidate $$(cat $(STAMPS)/registered) --test $(DATA)/test.parquet \
+	  --metric $(PROMOTE_METRIC) --min-improvement $(PROMOTE_MIN) $(if $(PROMOTE_REASON),--reason $(call q,$(PROMOTE_REASON)))
+	$(BIN)/registry prune --data $(DATA) --keep $(KEEP_MODELS)
+
+rollback: $(BIN)/registry ## return to the previous champion
+	$(BIN)/registry rollback --data $(DATA)
+
+models: $(BIN)/registry ## list the registered models (id, time, metrics, settings; * = champion)
+	@$(BIN)/registry list --data $(DATA)
+
+prune: $(BIN)/registry ## remove all but the newest KEEP_MODELS models (never the champion)
+	$(BIN)/registry prune --data $(DATA) --keep $(KEEP_MODELS)
+
+# ---- Predictions, always by the champion; every run is kept in $(DATA)/predictions/ ----
+$(DATA)/predictions.parquet: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/predict ## predicted comments for the newest stories, by the champion
+	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@
+	@mkdir -p $(DATA)/predictions; t=$$(date -u -d @$${HN_NOW:-$$(date +%s)} +%Y%m%dT%H%M%SZ); \
+	  cp $@ $(DATA)/predictions/.$$t.tmp && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
+predict: $(DATA)/predictions.parquet ## predictions for the newest stories (the guide's `predict`)
+
+all: $(STAMPS)/registered $(DATA)/predictions.parquet $(if $(HAVE_DRIFT),$(DATA)/drift.json)
+
+# ---- The loop: monitor, outcomes ----
+ifneq ($(HAVE_DRIFT),)
+# The newest stories against the champion's training stories, with the champion. On drift:
+# retrain (whatever is stale) and promote if better; the verdict goes to drift.history.jsonl,
+# the decision to champion.history.jsonl, the outcome to stderr.
+monitor: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/drift ## drift check against the champion; on drift retrain and promote if better
+	@ref=$(DATA)/champion/train.parquet; [ -e $$ref ] || ref=$(DATA)/train.parquet; rc=0; \
+	$(BIN)/drift --reference $$ref --current $(DATA)/latest.parquet \
+	  --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin --baseline $(DATA)/champion/metrics.json \
+	  -o $(DATA)/monitor.json --html $(DATA)/monitor.html --history $(DATA)/drift.history.jsonl --seed $(SEED) $(DRIFT_ARGS) || rc=$$?; \
+	case $$rc in \
+	  0) echo "monitor: no drift: the champion $$(readlink $(DATA)/champion) keeps serving" >&2 ;; \
+	  1) echo "monitor: drift: retraining and promoting if better" >&2; \
+	     $(MAKE) --no-print-directory all promote PROMOTE_REASON='monitor: drift' ;; \
+	  *) exit $$rc ;; \
+	esac
+else
+monitor:
+	@echo "monitor: the drift tool is not in this checkout" >&2; exit 2
+endif
+
+outcomes: $(DATA)/stories.parquet $(BIN)/outcomes ## score earlier predictions against the comment counts they settled at
+	@ls $(DATA)/predictions/*.parquet >/dev/null 2>&1 || { \
+	  echo "outcomes: no kept predictions in $(DATA)/predictions/ yet: run make predict first" >&2; exit 2; }
+	$(BIN)/outcomes $(DATA)/predictions/*.parquet --stories $(DATA)/stories.parquet \
+	  --history $(DATA)/outcomes.history.jsonl --min-age $(if $(MIN_AGE_ARG),$(MIN_AGE),0) >/dev/null
+
+ifneq ($(HAVE_REPORT),)
+report: $(BIN)/report ## one self-contained HTML page: assets, models, drift, outcomes, predictions
+	$(BIN)/report --data $(DATA) --makefile Makefile -o $(DATA)/report.html
+endif
+
+# ---- Demo, tests, cleaning ----
 demo: ## run the pipeline offline on the bundled fixture dump, into demo/
-	$(MAKE) --no-print-directory DATA=demo SOURCE='--from fixtures/demo-items.jsonl' \
-		FETCH_ARGS='--latest 2000 --min-age 2d' LATEST_ARGS='--latest 100' all
-	@echo "Predicted comments for the newest stories (demo/predictions.parquet):"
-	@$(BIN)/predict -q --model demo/model.bin --vectorizer demo/vectorizer.bin demo/latest.parquet --format table --top $(SHOW_TOP)
+	$(MAKE) --no-print-directory DATA=demo HN_DUMP=fixtures/demo-items.jsonl TRAIN_IDS=1900 PREDICT_IDS=100 MIN_AGE=2d all
+	@echo "Predicted for $$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/latest.parquet --format csv \
+	  | awk -F, 'NR>1{n++; if(!lo||$$1<lo)lo=$$1; if($$1>hi)hi=$$1} END{print n" stories, ids "lo".."hi}'); trained on \
+	$$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/train.parquet --format csv \
+	  | awk -F, 'NR>1{n++; if($$1>hi)hi=$$1} END{print n" stories, ids up to "hi}') (hn-fetch --before: none in common)"
+ifneq ($(HAVE_DRIFT),)
+	@echo "Drift of the newest stories from the training stories (demo/drift.html):"
+	@$(BIN)/drift --reference demo/train.parquet --current demo/latest.parquet --model demo/model.bin \
+	  --vectorizer demo/vectorizer.bin --baseline demo/metrics.json -o /dev/null || [ $$? = 1 ]
+endif
+	@echo "Models (demo/models; * = champion):"
+	@$(BIN)/registry list --data demo
+	@echo "Predicted comments for the newest stories, by the champion (demo/predictions.parquet):"
+	@$(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/latest.parquet --format table --top $(SHOW_TOP)
+ifneq ($(HAVE_REPORT),)
+	$(MAKE) --no-print-directory DATA=demo report
+endif
 
 test: ## build and run every test (unit and end-to-end)
 	$(CARGO) test --release --locked --workspace
 
-clean: ## remove derived assets (fetched stories stay)
-	@true
+# Derived assets go; fetched stories, the registry, the champion and the histories stay.
+clean: ## remove derived assets (fetched stories, models/, champion and histories stay)
+	rm -f $(DATA)/train.parquet $(DATA)/test.parquet $(DATA)/vectorizer.bin \
+	  $(DATA)/train_features.parquet $(DATA)/test_features.parquet \
+	  $(DATA)/model.bin $(DATA)/model.bin.json $(DATA)/metrics.json $(DATA)/predictions.parquet \
+	  $(DATA)/drift.json $(DATA)/drift.html $(DATA)/monitor.json $(DATA)/monitor.html $(DATA)/report.html
+	rm -rf $(STAMPS)
 
-clean-all: clean ## also remove fetched stories and the demo output
-	rm -rf $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal demo
+clean-all: clean ## also remove fetched stories, the registry, the histories and the demo output
+	rm -rf $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal $(DATA)/models $(DATA)/champion \
+	  $(DATA)/predictions $(DATA)/*.history.jsonl demo

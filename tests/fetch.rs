@@ -639,7 +639,8 @@ fn bad_dumps_fail_naming_file_and_line() {
 }
 
 /// The Makefile's fetch rules, run by make itself with the built binary: the assets are made
-/// once, a second `make` leaves them alone, `make clean` keeps them (raw data), `clean-all`
+/// once, the training stories stay below the stories to predict for, a second `make` leaves
+/// them alone, `make clean` keeps them (raw data), `clean-all`
 /// removes them.
 #[test]
 fn makefile_fetch_assets_are_raw_data() {
@@ -662,10 +663,11 @@ fn makefile_fetch_assets_are_raw_data() {
             .args([
                 "BIN=bin",
                 "DATA=data",
-                "SOURCE=--from items.jsonl",
-                "FETCH_ARGS=--latest 200 --min-age 1d",
+                "HN_DUMP=items.jsonl",
+                "TRAIN_IDS=200",
+                "MIN_AGE=1d",
             ])
-            .args(["LATEST_ARGS=--latest 50"])
+            .args(["PREDICT_IDS=50"])
             .args(args)
             .env("HN_NOW", NOW.to_string())
             .output()
@@ -675,8 +677,9 @@ fn makefile_fetch_assets_are_raw_data() {
     };
     let assets = ["data/stories.parquet", "data/latest.parquet"];
     make(&assets);
-    assert_eq!(ids(&dir.join(assets[0])), stories_in(101..=300));
+    // The newest 50 ids are predicted for; training takes the 200 ids below them.
     assert_eq!(ids(&dir.join(assets[1])), stories_in(251..=300));
+    assert_eq!(ids(&dir.join(assets[0])), stories_in(51..=250));
     let again = make(&assets);
     assert!(
         !again.contains("bin/hn-fetch "),

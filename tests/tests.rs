@@ -1,8 +1,12 @@
 //! End-to-end tests: each module drives the built binaries (CARGO_BIN_EXE_<name>).
 
+mod drift;
 mod fetch;
 mod model;
+mod objectives;
+mod ops;
 mod pipeline;
+mod report;
 mod split;
 mod stories_fixture;
 mod unix;

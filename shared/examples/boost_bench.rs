@@ -2,13 +2,14 @@
 //! timings are in `scripts/bench-model-tools`): train on one features file, score another, print
 //! one JSON line. It times the fit step in-process, without reading or writing artifacts.
 //!
-//! cargo run --release -p hn-shared --example boost_bench -- TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS]
+//! cargo run --release -p hn-shared --example boost_bench -- TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS] [OBJECTIVE]
 //!
 //! With `BOOST_BENCH_DUMP=FILE` in the environment, the trained booster is also written there as
-//! JSON (to compare trees with XGBoost's dump).
+//! JSON (to compare trees with XGBoost's dump); with `BOOST_BENCH_PRED=FILE`, the test
+//! predictions, one per line (so the parity script scores both sides with the same library).
 
 use hn_shared::Result;
-use hn_shared::boost::{self, Params, TreeMethod};
+use hn_shared::boost::{self, Objective, Params, TreeMethod};
 use hn_shared::features::read_features;
 use std::time::Instant;
 
@@ -25,7 +26,7 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 {
-        hn_shared::bail!("usage: boost_bench TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS]");
+        hn_shared::bail!("usage: boost_bench TRAIN TEST [exact|hist] [THREADS] [N_ESTIMATORS] [OBJECTIVE]");
     }
     let method: TreeMethod = args.get(2).map_or("exact", String::as_str).parse()?;
     let parse = |k: usize, default: usize| -> Result<usize> {
@@ -34,7 +35,9 @@ fn run() -> Result<()> {
                 .map_err(|_| hn_shared::Error::new(format!("not a number: {s}")))
         })
     };
+    let objective: Objective = args.get(5).map_or("squared-error", String::as_str).parse()?;
     let params = Params {
+        objective,
         method,
         threads: parse(3, 0)?,
         n_estimators: parse(4, 20)?,
@@ -52,6 +55,10 @@ fn run() -> Result<()> {
         std::fs::write(&path, json).map_err(|e| hn_shared::Error::new(format!("{path}: {e}")))?;
     }
     let pred = model.predict(&test.x);
+    if let Ok(path) = std::env::var("BOOST_BENCH_PRED") {
+        let text: String = pred.iter().map(|p| format!("{p}\n")).collect();
+        std::fs::write(&path, text).map_err(|e| hn_shared::Error::new(format!("{path}: {e}")))?;
+    }
     let leaves: usize = model.trees.iter().map(|t| t.n_leaves()).sum();
     println!(
         "{}",

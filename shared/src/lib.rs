@@ -3,7 +3,7 @@
 //!
 //! Three layers, each depending only on those below it:
 //! - [`plumbing`]: errors, CLI plumbing, I/O, clock, artifacts, Parquet tables
-//! - [`domain`]: HN ingest, text and TF-IDF, sparse rows, features, boosting, metrics
+//! - [`domain`]: HN ingest, text and TF-IDF, sparse rows, features, boosting, metrics, HTML/SVG
 //! - [`steps`]: one module per tool, what it does on files
 //!
 //! Every module is also re-exported at the crate root (`hn_shared::io`, `hn_shared::boost`),
@@ -13,8 +13,8 @@ pub mod domain;
 pub mod plumbing;
 pub mod steps;
 
-pub use domain::{boost, dense, features, hn, metrics, sparse, text, tfidf};
-pub use plumbing::{artifact, cli, clock, error, io, table};
-pub use steps::{model, predict, score, split, vectorize};
+pub use domain::{boost, dense, drift_stats, features, hn, metrics, sparse, svg, text, tfidf};
+pub use plumbing::{artifact, cli, clock, error, history, io, table};
+pub use steps::{drift, model, outcomes, predict, registry, report, score, split, vectorize};
 
 pub use error::{Context, Error, Result};

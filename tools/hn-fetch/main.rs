@@ -73,6 +73,11 @@ struct Args {
     #[arg(long, value_name = "PREVIOUS.parquet")]
     since: Option<String>,
 
+    /// Stay below the lowest id of this stories table (the stories to predict for): --latest's
+    /// window ends below it, so they are never training rows.
+    #[arg(long, value_name = "STORIES.parquet")]
+    before: Option<String>,
+
     /// With --since: stories fetched younger than this are fetched again [default: --min-age,
     /// or 2d].
     #[arg(long, value_name = "AGE", value_parser = parse_duration)]
@@ -140,6 +145,7 @@ fn main() -> ExitCode {
             },
             since: args.since.clone(),
             settle,
+            before: args.before.clone(),
             concurrency: args.concurrency as usize,
             timeout: args.timeout,
             retries: args.retries,

@@ -6,12 +6,17 @@ use hn_shared::score::{self, Gates, ScoreJob};
 use hn_shared::{Error, info, warn};
 use std::process::ExitCode;
 
-/// Score a model on test features: r2 (the guide's number), mae, rmse, spearman, r2 on log1p,
-/// and a constant mean baseline (the training mean the model recorded). A summary goes to
-/// stderr; the JSON report to -o (`-o -` for stdout).
+/// Score a model on test features. Regressions (squared-error, poisson, squared-log1p): r2 (the
+/// guide's number), mae, rmse, spearman, r2 on log1p, and a constant mean baseline (the training
+/// mean the model recorded). Logistic models: auc, logloss, accuracy at 0.5, and the base-rate
+/// baseline. A metric undefined on the test set (r2 of constant targets, auc of one class) is
+/// null with the reason under "undefined"; under 30 rows, a warning. A summary goes to stderr;
+/// the JSON report to -o (`-o -` for stdout).
 ///
-/// Gates all compare r2; when one says no, score exits 1 with the reason (the report is still
-/// written), so make can promote only a better model.
+/// Gates compare r2 (regressions) or auc (logistic); when one says no, score exits 1 with the
+/// reason (the report is still written), so make can promote only a better model. A gate value
+/// must be a finite number, and a gate must fit the model (--min-r2 on a logistic model is
+/// refused, exit 2), e.g. `score --model M.bin test.parquet --min-auc 0.6 -o metrics.json`.
 #[derive(Parser, Debug)]
 #[command(name = "score", version, after_help = cli::after_help(&[
     "score --model model.bin test_features.parquet -o metrics.json",
@@ -31,16 +36,19 @@ struct Args {
     /// Append the report as one JSON line with a timestamp to this file.
     #[arg(long, value_name = "FILE")]
     history: Option<String>,
-    /// Gate: r2 must be at least X.
+    /// Gate (regression models): r2 must be at least X.
     #[arg(long, value_name = "X", allow_negative_numbers = true)]
     min_r2: Option<f64>,
-    /// Gate: r2 must beat the mean baseline's r2.
+    /// Gate (logistic models): auc must be at least X.
+    #[arg(long, value_name = "X", allow_negative_numbers = true)]
+    min_auc: Option<f64>,
+    /// Gate: beat the constant baseline: r2 above its r2 (logistic: logloss below its logloss).
     #[arg(long)]
     must_beat_baseline: bool,
-    /// Gate: r2 must beat the r2 in this metrics report (the champion's).
+    /// Gate: r2 (logistic: auc) must beat the one in this metrics report (the champion's).
     #[arg(long, value_name = "CHAMPION_METRICS.json")]
     against: Option<String>,
-    /// With --against: beat the champion's r2 by more than this.
+    /// With --against: beat the champion's r2 (auc) by more than this.
     #[arg(long, default_value_t = 0.0, value_name = "D", requires = "against")]
     min_improvement: f64,
     #[command(flatten)]
@@ -61,6 +69,7 @@ fn run(a: Args) -> hn_shared::Result<()> {
         history: a.history,
         gates: Gates {
             min_r2: a.min_r2,
+            min_auc: a.min_auc,
             must_beat_baseline: a.must_beat_baseline,
             against: a.against,
             min_improvement: a.min_improvement,

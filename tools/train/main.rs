@@ -58,8 +58,11 @@ struct Args {
     /// Worker threads (0 = all cores).
     #[arg(long, default_value_t = 0)]
     threads: usize,
-    /// Loss: squared-error (the guide's), poisson (log link, for counts), or squared-log1p
-    /// (squared error on log1p(comments), predictions mapped back with expm1).
+    /// Loss: squared-error (the guide's), poisson (XGBoost's count:poisson: log link, leaf
+    /// weights capped by max_delta_step 0.7), squared-log1p (squared error on log1p(comments),
+    /// predictions mapped back with expm1), or logistic (XGBoost's binary:logistic: targets must
+    /// be 0 or 1, predictions are probabilities; e.g. `train F.parquet --objective logistic -o
+    /// M.bin` on features whose target is a 0/1 label). XGBoost's names are accepted too.
     #[arg(long, default_value = "squared-error")]
     objective: Objective,
     /// Split finding: hist (quantile bins, XGBoost >= 2's default) or exact (every midpoint).
@@ -75,7 +78,9 @@ struct Args {
     /// Validation features: reported in the card, and watched for early stopping.
     #[arg(long, value_name = "FEATURES")]
     validation: Option<String>,
-    /// Stop when validation RMSE has not improved for N rounds (needs --validation).
+    /// Stop when the validation metric has not improved for N rounds (needs --validation). The
+    /// metric is the objective's, as XGBoost's default: rmse, poisson-nloglik, rmsle (for
+    /// squared-log1p) or logloss.
     #[arg(long, value_name = "N", requires = "validation")]
     early_stopping_rounds: Option<usize>,
     /// The vectorizer the features came from: the card then names the top terms by gain.
@@ -163,19 +168,18 @@ fn run(a: Args) -> hn_shared::Result<()> {
         }
         let valid = s
             .validation
-            .map(|v| format!(", validation r2 {:.4} rmse {:.2}", v.r2, v.rmse))
+            .map(|v| format!(", validation {}", v.brief()))
             .unwrap_or_default();
         let how = match out.model.source {
             Source::XgboostImport => "imported".to_string(),
             _ => format!("in {:.2}s", s.seconds),
         };
         info!(
-            "{} rows x {} features, {} trees {how}: train r2 {:.4} rmse {:.2}{valid}",
+            "{} rows x {} features, {} trees {how}: train {}{valid}",
             out.model.training.as_ref().map_or(0, |t| t.rows),
             out.model.n_features,
             out.model.n_trees(),
-            s.train.r2,
-            s.train.rmse
+            s.train.brief()
         );
     }
     info!(

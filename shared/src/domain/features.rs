@@ -41,7 +41,8 @@ pub struct FeaturesFile {
 /// Read and validate a features file: ids and targets present and finite, indices in range and
 /// strictly increasing within a row, values finite.
 pub fn read_features(path: &str) -> Result<FeaturesFile> {
-    let t = Table::read(path, Some(&[ID, TARGET, INDICES, VALUES]))?;
+    let t = Table::read(path, None)?;
+    check_kind(&t)?;
     let name = t.name.clone();
     let err = |msg: String| Error::new(format!("{name}: {msg}"));
     let ids = t.required_i64_column(ID)?;
@@ -112,8 +113,21 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
         }
         x.push_row(iv, vv);
     }
+    // The declared width sizes nothing by itself (the trainer's columns end at the last index
+    // used), but it must be one the indices can address and that covers the indices present.
     x.n_cols = match declared {
-        Some(n) if max_col > n => return Err(err(format!("index {} out of range for {n} features", max_col - 1))),
+        Some(n) if max_col > n => {
+            return Err(err(format!(
+                "index {} out of range for the {n} features its metadata hn.n_features declares",
+                max_col - 1
+            )));
+        }
+        Some(n) if n as u64 > u32::MAX as u64 + 1 => {
+            return Err(err(format!(
+                "metadata hn.n_features says {n}, more than u32 indices can address (2^32): the file is damaged; \
+                 re-create it with `vectorize`"
+            )));
+        }
         Some(n) => n,
         None => max_col,
     };
@@ -128,6 +142,29 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
             vectorizer,
         },
     })
+}
+
+/// A table of another kind (stories, predictions) is refused with what to do instead; a table
+/// that is merely missing a column gets the usual message naming it.
+fn check_kind(t: &Table) -> Result<()> {
+    if [ID, TARGET, INDICES, VALUES].iter().all(|c| t.has_column(c)) {
+        return Ok(());
+    }
+    let what = match t.looks_like() {
+        Some("stories") => {
+            "this looks like a stories table, not features; make features with `vectorize fit STORIES --vectorizer VEC \
+             -o FEATURES` (or `vectorize transform STORIES --vectorizer VEC -o FEATURES` with an existing vectorizer)"
+        }
+        Some("predictions") => {
+            "this looks like a predictions table (from predict), not features; give the features `vectorize` made"
+        }
+        _ => {
+            return [ID, TARGET, INDICES, VALUES]
+                .iter()
+                .try_for_each(|c| t.column(c).map(drop));
+        }
+    };
+    Err(Error::new(format!("{}: {what}", t.name)))
 }
 
 fn list_column(t: &Table, col: &str, item: DataType) -> Result<ListArray> {

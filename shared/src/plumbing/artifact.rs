@@ -2,7 +2,8 @@
 //!
 //! Header: 8-byte magic `HNPIPE\0\x01`, 8-byte kind tag (e.g. `TFIDF\0\0\0`), format version
 //! (u32 LE), body length (u64 LE). A file of another kind, another version, cut short or padded is
-//! refused with a message that says which, before bincode sees a byte.
+//! refused with a message that says which, before bincode sees a byte. Lengths inside the body
+//! are checked against a limit before bincode allocates for them.
 
 use crate::error::{Error, Result};
 use crate::io::Input;
@@ -31,8 +32,14 @@ impl Kind {
     }
 }
 
+/// The largest body an artifact may have (1 GiB; a vectorizer of a million terms is ~30 MB).
+const MAX_BODY: usize = 1 << 30;
+
+/// bincode's standard encoding, with a limit: a length inside the body (a string's, a vector's)
+/// is checked against it before anything is allocated, so a damaged or forged length cannot
+/// ask for exabytes (without it a string claiming 2^60 bytes aborts the process).
 fn config() -> impl bincode::config::Config {
-    bincode::config::standard()
+    bincode::config::standard().with_limit::<MAX_BODY>()
 }
 
 /// Encode `body` behind the header. Callers write the bytes themselves (they also fingerprint
@@ -90,6 +97,11 @@ pub fn from_bytes<T: DeserializeOwned>(bytes: &[u8], kind: Kind) -> Result<T> {
         return Err(Error::new(format!(
             "{what} file is truncated ({} of {len} body bytes)",
             body.len()
+        )));
+    }
+    if len > MAX_BODY as u64 {
+        return Err(Error::new(format!(
+            "{what} file declares a body of {len} bytes, more than an artifact may hold ({MAX_BODY}): it is damaged"
         )));
     }
     if (body.len() as u64) > len {

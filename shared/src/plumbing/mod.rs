@@ -4,6 +4,7 @@
 //! - [`cli`]: the error sink, verbosity, stderr logging, a TTY-only progress line, durations
 //! - [`io`]: `-` for stdin/stdout, whole-file inputs with fingerprints, atomic outputs
 //! - [`clock`]: Unix time now (overridable for tests) and RFC 3339 formatting
+//! - [`history`]: history files, one JSON line per run, appended and read back
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
 //! - [`table`]: Parquet tables in and out, provenance metadata, the stories table
 
@@ -11,5 +12,6 @@ pub mod artifact;
 pub mod cli;
 pub mod clock;
 pub mod error;
+pub mod history;
 pub mod io;
 pub mod table;

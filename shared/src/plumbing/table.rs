@@ -53,17 +53,17 @@ impl Table {
         Self::from_input(input, columns)
     }
 
-    /// Read `required` columns and those of `optional` the file has (a stories table of stories
-    /// still to come has no comment counts yet).
-    pub fn read_some(path: &str, required: &[&str], optional: &[&str]) -> Result<Table> {
-        Self::decode(Input::read(path)?, Some(required), optional)
-    }
-
     pub fn from_input(input: Input, columns: Option<&[&str]>) -> Result<Table> {
-        Self::decode(input, columns, &[])
+        Self::decode(input, columns, false)
     }
 
-    fn decode(input: Input, columns: Option<&[&str]>, optional: &[&str]) -> Result<Table> {
+    /// Read only those of `columns` the file has: for tools with optional columns, which then
+    /// ask [`Table::has_column`]. Reading fewer columns is most of the time on big tables.
+    pub fn read_available(path: &str, columns: &[&str]) -> Result<Table> {
+        Self::decode(Input::read(path)?, Some(columns), true)
+    }
+
+    fn decode(input: Input, columns: Option<&[&str]>, missing_ok: bool) -> Result<Table> {
         let name = input.name.clone();
         let fingerprint = input.fingerprint();
         if input.bytes.is_empty() {
@@ -90,14 +90,14 @@ impl Table {
         let builder = match columns {
             None => builder,
             Some(cols) => {
-                let mut roots = Vec::with_capacity(cols.len() + optional.len());
+                let mut roots = Vec::with_capacity(cols.len());
                 for c in cols {
                     match file_schema.index_of(c) {
                         Ok(i) => roots.push(i),
+                        Err(_) if missing_ok => {}
                         Err(_) => return Err(missing_column(&name, c, &file_schema)),
                     }
                 }
-                roots.extend(optional.iter().filter_map(|c| file_schema.index_of(c).ok()));
                 roots.sort_unstable();
                 roots.dedup();
                 let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
@@ -258,6 +258,21 @@ impl Table {
         }
     }
 
+    /// Which of the pipeline's tables this looks like, by its columns: "features" (sparse
+    /// `indices`/`values`), "predictions" (`predicted_comments`) or "stories" (`title`). For the
+    /// message when a tool is handed the wrong kind.
+    pub fn looks_like(&self) -> Option<&'static str> {
+        if self.has_column("indices") && self.has_column("values") {
+            Some("features")
+        } else if self.has_column("predicted_comments") {
+            Some("predictions")
+        } else if self.has_column("title") {
+            Some("stories")
+        } else {
+            None
+        }
+    }
+
     /// Our own metadata value (`hn.<key>`), if the file carries it.
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)
@@ -283,6 +298,17 @@ fn not_parquet(bytes: &[u8]) -> Option<&'static str> {
         _ if std::str::from_utf8(text).is_ok() => "text",
         _ => "something else (no Parquet magic bytes at its start)",
     })
+}
+
+/// The number of rows a Parquet file holds, from its footer alone (nothing else is read or
+/// decoded): cheap enough to ask of every asset on a report page.
+pub fn parquet_num_rows(path: &str) -> Result<i64> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {path}"))?;
+    let reader = parquet::file::reader::SerializedFileReader::new(file)
+        .map_err(|e| Error::new(format!("{path} is not a readable Parquet file: {e}")))?;
+    Ok(parquet::file::reader::FileReader::metadata(&reader)
+        .file_metadata()
+        .num_rows())
 }
 
 fn first_invalid_utf8_row(arr: &ArrayRef) -> Option<usize> {

@@ -15,7 +15,7 @@ use crate::boost::{self, Booster, Objective, Params, TreeMethod};
 use crate::dense::{self, DenseModel, DenseParams};
 use crate::error::{Error, Result};
 use crate::features::FeaturesFile;
-use crate::metrics::Fit;
+use crate::metrics::{Fit, Task};
 use crate::sparse::Csr;
 use crate::table::Provenance;
 use serde::{Deserialize, Serialize};
@@ -83,7 +83,9 @@ impl Model {
     /// Read a model artifact; a file of another kind or version, cut short or garbled, is a
     /// one-line error naming it.
     pub fn read(path: &str) -> Result<Loaded<Model>> {
-        artifact::read(path, KIND)
+        let m: Loaded<Model> = artifact::read(path, KIND)?;
+        m.body.check().map_err(|e| e.context(&m.name))?;
+        Ok(m)
     }
 
     /// Predicted comment counts (target space) for every row.
@@ -92,6 +94,53 @@ impl Model {
             Engine::Native(b) => b.predict(x),
             Engine::Dense(d) => d.predict(x),
         }
+    }
+
+    /// Which metrics fit the model: a logistic model is a classifier, the rest regressions.
+    pub fn task(&self) -> Task {
+        task_of(self.params.objective)
+    }
+
+    /// The fit of predictions to targets, in the metrics of the model's kind.
+    pub fn fit(&self, y: &[f64], x: &Csr) -> Fit {
+        fit_of(self.params.objective, y, &self.predict(x))
+    }
+
+    /// Refuse targets the model's objective cannot be measured on (a logistic model on targets
+    /// that are not 0/1), naming the column, the id and the value.
+    /// Regression metrics measure any finite target (features never hold others).
+    pub fn check_targets(&self, f: &FeaturesFile) -> Result<()> {
+        match self.task() {
+            Task::Binary => check_targets(self.params.objective, f),
+            Task::Regression => Ok(()),
+        }
+    }
+
+    /// Refuse a model whose trees point outside themselves (a damaged or forged artifact would
+    /// otherwise panic on the first prediction).
+    fn check(&self) -> Result<()> {
+        if let Engine::Native(b) = &self.engine {
+            if b.n_features != self.n_features {
+                return Err(Error::new(format!(
+                    "its booster reads {} features but the model says {}: the file is damaged; train it again",
+                    b.n_features, self.n_features
+                )));
+            }
+            for (t, tree) in b.trees.iter().enumerate() {
+                tree.check().map_err(|e| e.context(&format!("tree {t}")))?;
+            }
+        }
+        // The dense engine builds rows of `width` values: it may not exceed the feature count,
+        // which `score` and `predict` check against the features or the vectorizer.
+        if let Engine::Dense(d) = &self.engine
+            && d.width > self.n_features.max(1)
+        {
+            return Err(Error::new(format!(
+                "its trees read {} features but the model says {}: the file is damaged; train it again",
+                d.width, self.n_features
+            )));
+        }
+        Ok(())
     }
 
     pub fn n_trees(&self) -> usize {
@@ -154,6 +203,69 @@ impl Model {
     }
 }
 
+fn task_of(o: Objective) -> Task {
+    match o {
+        Objective::Logistic => Task::Binary,
+        _ => Task::Regression,
+    }
+}
+
+fn fit_of(o: Objective, y: &[f64], pred: &[f64]) -> Fit {
+    match task_of(o) {
+        Task::Binary => Fit::binary(y, pred),
+        Task::Regression => Fit::of(y, pred),
+    }
+}
+
+/// The targets of `f` must suit `objective` (finite; non-negative for Poisson and log1p; 0 or 1
+/// for logistic): the first that does not is named with its id and what to do.
+pub fn check_targets(objective: Objective, f: &FeaturesFile) -> Result<()> {
+    let y = &f.features.target;
+    let Some((row, why)) = y
+        .iter()
+        .enumerate()
+        .find_map(|(r, &t)| objective.check_target(t).err().map(|why| (r, why)))
+    else {
+        return Ok(());
+    };
+    let hint = match objective {
+        Objective::Logistic => {
+            "the logistic objective needs targets 0 or 1 (a label such as descendants > 0, made before training); \
+             for comment counts use --objective poisson or squared-error"
+        }
+        Objective::Poisson | Objective::SquaredLog1p => {
+            "this objective needs non-negative targets; use --objective squared-error"
+        }
+        Objective::SquaredError => "targets must be finite numbers",
+    };
+    Err(Error::new(format!(
+        "{}: column \"{}\" is {} for id {}, which {why}: {hint}",
+        f.name,
+        crate::features::TARGET,
+        y[row],
+        f.features.ids[row]
+    )))
+}
+
+/// Without a vectorizer to vouch for it, a training set's declared feature count
+/// (`hn.n_features`) must be the one its indices show: `vectorize fit` writes training features
+/// in which every vocabulary term occurs, so a larger count is a damaged or forged header (one
+/// of 4,294,967,295 would size the model by it).
+fn check_width(f: &FeaturesFile) -> Result<()> {
+    let x = &f.features.x;
+    let used = x.indices.iter().max().map_or(0, |&m| m as usize + 1);
+    // No rows is its own error, said later.
+    if x.n_cols == used || x.n_rows() == 0 {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "{}: metadata hn.n_features says {} features but its indices use {used}; training features from \
+         `vectorize fit` use every feature: give the vectorizer that made them (--vectorizer VEC) to confirm \
+         the count, or re-create the features",
+        f.name, x.n_cols
+    )))
+}
+
 /// `sha256:0123456789ab` (12 hex digits) for messages.
 fn short(fp: &str) -> &str {
     let end = fp.find(':').map_or(0, |i| i + 1) + 12;
@@ -177,6 +289,10 @@ pub struct TrainSummary {
     pub best_round: Option<usize>,
     pub train: Fit,
     pub validation: Option<Fit>,
+    /// The objective's evaluation metric by round (native engine): its name, then the values.
+    pub metric: String,
+    pub train_metric: Vec<f64>,
+    pub valid_metric: Vec<f64>,
     pub train_rmse: Vec<f64>,
     pub valid_rmse: Vec<f64>,
     /// Options the engine could not honour, said once in the card and on stderr.
@@ -195,10 +311,12 @@ pub fn attach_training(
         model.vectorizer = f.features.vectorizer.clone();
     }
     model.training = Some(training_data(f));
+    model.check_targets(f)?;
     let validation = match valid {
         Some(v) => {
             model.check_features(model_name, v)?;
-            Some(Fit::of(&v.features.target, &model.predict(&v.features.x)))
+            model.check_targets(v)?;
+            Some(model.fit(&v.features.target, &v.features.x))
         }
         None => None,
     };
@@ -206,8 +324,11 @@ pub fn attach_training(
         seconds: 0.0,
         rounds: model.n_trees(),
         best_round: None,
-        train: Fit::of(&f.features.target, &model.predict(&f.features.x)),
+        train: model.fit(&f.features.target, &f.features.x),
         validation,
+        metric: String::new(),
+        train_metric: Vec::new(),
+        valid_metric: Vec::new(),
         train_rmse: Vec::new(),
         valid_rmse: Vec::new(),
         notes: Vec::new(),
@@ -243,6 +364,10 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
         }
     }
     opts.params.validate()?;
+    check_targets(opts.params.objective, train)?;
+    if let Some(v) = valid {
+        check_targets(opts.params.objective, v)?;
+    }
     let started = Instant::now();
     let mut notes = Vec::new();
     let (engine, report) = match opts.engine {
@@ -271,8 +396,8 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
         vectorizer: train.features.vectorizer.clone(),
         training: Some(training_data(train)),
     };
-    let train_fit = Fit::of(y, &model.predict(x));
-    let validation = valid.map(|v| Fit::of(&v.features.target, &model.predict(&v.features.x)));
+    let train_fit = model.fit(y, x);
+    let validation = valid.map(|v| model.fit(&v.features.target, &v.features.x));
     let report = report.unwrap_or_default();
     let summary = TrainSummary {
         seconds,
@@ -284,6 +409,9 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
         best_round: report.best_round,
         train: train_fit,
         validation,
+        metric: report.metric,
+        train_metric: report.train_metric,
+        valid_metric: report.valid_metric,
         train_rmse: report.train_rmse,
         valid_rmse: report.valid_rmse,
         notes,
@@ -291,14 +419,16 @@ pub fn train(train: &FeaturesFile, valid: Option<&FeaturesFile>, opts: &TrainOpt
     Ok((model, summary))
 }
 
-/// Map the booster parameters onto the `gbdt` crate. It has no lambda, gamma, Poisson,
-/// histograms, threads or early stopping, counts min_child_weight in rows, and samples with an
+/// Map the booster parameters onto the `gbdt` crate. It has no lambda, gamma, Poisson, logistic
+/// loss, histograms, threads or early stopping, counts min_child_weight in rows, and samples with an
 /// unseeded RNG: what it cannot do is noted (or refused when it would break determinism).
 fn dense_params(p: &Params, max_dense_bytes: u64, notes: &mut Vec<String>) -> Result<DenseParams> {
-    if p.objective == Objective::Poisson {
-        return Err(Error::new(
-            "--engine gbdt has no Poisson objective; use --engine native or --objective squared-error/squared-log1p",
-        ));
+    if matches!(p.objective, Objective::Poisson | Objective::Logistic) {
+        return Err(Error::new(format!(
+            "--engine gbdt has no {} objective; use --engine native (the default) or --objective \
+             squared-error/squared-log1p",
+            p.objective
+        )));
     }
     if p.subsample < 1.0 || p.colsample_bytree < 1.0 {
         return Err(Error::new(
@@ -435,6 +565,9 @@ pub fn card(
             "best_round": s.best_round,
             "train": s.train,
             "validation": s.validation,
+            "eval_metric": if s.metric.is_empty() { Value::Null } else { json!(s.metric) },
+            "train_metric_by_round": s.train_metric,
+            "validation_metric_by_round": s.valid_metric,
             "train_rmse_by_round": s.train_rmse,
             "validation_rmse_by_round": s.valid_rmse,
             "notes": s.notes,
@@ -451,6 +584,7 @@ pub fn card(
         "features": model.n_features,
         "rows": model.training.as_ref().map(|t| t.rows),
         "target_mean": model.training.as_ref().map(|t| t.target_mean),
+        "task": model.task(),
         "vectorizer": model.vectorizer,
         "training_features": model.training.as_ref().map(|t| &t.fingerprint),
         "training": training,
@@ -509,6 +643,11 @@ pub fn run_train(job: &TrainJob) -> Result<TrainOutcome> {
                 t.name, v.name
             )));
         }
+    }
+    if vec.is_none()
+        && let Some(t) = &train
+    {
+        check_width(t)?;
     }
     let vec_fp = vec.as_ref().map(|v| v.fingerprint.clone());
     // (name, fingerprint) of the imported dump, read once (it may be stdin).

@@ -93,8 +93,16 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         .body
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
     let c = &job.columns;
-    // Only the columns used: a stories table's url, by and score are not decoded.
-    let t = Table::read_some(&job.stories, &[&c.id, &c.title], &[&c.time])?;
+    // Only the columns used (a stories table's url, by and score are not decoded), and those
+    // that tell a features table given by mistake.
+    let t = Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"])?;
+    if !t.has_column(&c.title) && t.looks_like() == Some("features") {
+        return Err(Error::new(format!(
+            "{}: this looks like a features table, not stories; predict reads stories (id, title) and vectorizes \
+             them itself with --vectorizer; to measure a model on features, use `score --model MODEL FEATURES`",
+            t.name
+        )));
+    }
     let ids = t.required_i64_column(&c.id)?;
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));

@@ -43,7 +43,8 @@ impl Docs {
     /// Read only the three columns needed; a null id or an infinite target is an error. Without
     /// a target column, every target is NaN (written as null).
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
-        let t = Table::read_some(path, &[&cols.id, &cols.text], &[&cols.target])?;
+        // The id and text columns are required: their readers below name them if missing.
+        let t = Table::read_available(path, &[&cols.id, &cols.text, &cols.target])?;
         let name = t.name.clone();
         let ids = t.required_i64_column(&cols.id)?;
         if !t.has_column(&cols.target) {

@@ -23,22 +23,27 @@ pub(super) struct Columns {
 
 impl Columns {
     /// Transpose and sort `x`. Refuses non-finite values and out-of-range column indices.
+    ///
+    /// The columns kept are those up to the last one any row uses: `x.n_cols` comes from a
+    /// file's header and may be anything up to 2^32, so nothing here is sized by it (columns past
+    /// the last used one are empty and could never split anyway).
     pub fn build(x: &Csr) -> Result<Columns> {
-        let n_cols = x.n_cols;
         let n_rows = x.n_rows();
         if n_rows > u32::MAX as usize {
             return Err(Error::new(format!(
                 "{n_rows} rows is more than the trainer handles (2^32)"
             )));
         }
+        if let Some(k) = x.indices.iter().position(|&c| c as usize >= x.n_cols) {
+            let row = x.indptr.partition_point(|&p| p <= k) - 1;
+            return Err(Error::new(format!(
+                "row {row}: feature index {} is out of range for {} features",
+                x.indices[k], x.n_cols
+            )));
+        }
+        let n_cols = x.indices.iter().max().map_or(0, |&c| c as usize + 1);
         let mut start = vec![0usize; n_cols + 1];
-        for (k, &c) in x.indices.iter().enumerate() {
-            if c as usize >= n_cols {
-                let row = x.indptr.partition_point(|&p| p <= k) - 1;
-                return Err(Error::new(format!(
-                    "row {row}: feature index {c} is out of range for {n_cols} features"
-                )));
-            }
+        for &c in &x.indices {
             start[c as usize + 1] += 1;
         }
         for f in 0..n_cols {

@@ -52,25 +52,47 @@ pub(super) struct Stats {
 pub(super) struct Rules {
     pub lambda: f64,
     pub min_child_weight: f64,
+    /// XGBoost's `max_delta_step`: a leaf weight's magnitude is capped at it (0 = no cap). It is
+    /// what keeps Poisson's first steps from overshooting on skewed counts.
+    pub max_delta_step: f64,
 }
 
 impl Rules {
-    /// `G^2 / (H + lambda)`, 0 for a node lighter than min_child_weight.
+    pub fn of(params: &Params) -> Rules {
+        Rules {
+            lambda: params.lambda,
+            min_child_weight: params.min_child_weight,
+            max_delta_step: params.objective.max_delta_step(),
+        }
+    }
+
+    /// The loss reduction of a node with sums `g`, `h` at its best weight: `G^2 / (H + lambda)`
+    /// uncapped; with a cap, `-(2 G w + (H + lambda) w^2)` at the capped weight `w`, as XGBoost's
+    /// `CalcGain` does. 0 for a node lighter than min_child_weight. The capped value is never
+    /// above the uncapped one, which [`Frontier::consider`]'s quick rejection relies on.
     #[inline]
     pub fn gain(&self, g: f64, h: f64) -> f64 {
         if h < self.min_child_weight || h <= 0.0 {
             0.0
-        } else {
+        } else if self.max_delta_step == 0.0 {
             g * g / (h + self.lambda)
+        } else {
+            let w = self.weight(Stats { g, h });
+            -(2.0 * g * w + (h + self.lambda) * w * w)
         }
     }
 
-    /// The optimal leaf weight `-G / (H + lambda)` (0 for a node lighter than min_child_weight).
+    /// The optimal leaf weight `-G / (H + lambda)`, its magnitude capped at max_delta_step when
+    /// there is one (0 for a node lighter than min_child_weight).
     pub fn weight(&self, s: Stats) -> f64 {
         if s.h < self.min_child_weight || s.h <= 0.0 {
-            0.0
+            return 0.0;
+        }
+        let w = -s.g / (s.h + self.lambda);
+        if self.max_delta_step != 0.0 && w.abs() > self.max_delta_step {
+            self.max_delta_step.copysign(w)
         } else {
-            -s.g / (s.h + self.lambda)
+            w
         }
     }
 }
@@ -412,10 +434,7 @@ impl Grower {
         params: &Params,
         top_down_gamma: bool,
     ) -> Tree {
-        let rules = Rules {
-            lambda: params.lambda,
-            min_child_weight: params.min_child_weight,
-        };
+        let rules = Rules::of(params);
         self.rows.clear();
         self.node_of_row.clear();
         let mut root = Stats::default();

@@ -421,10 +421,7 @@ impl Grow for HistGrower<'_> {
     }
 
     fn grow(&mut self, grads: &[(f32, f32)], sampled: Option<&[bool]>, feats: &[u32], params: &Params) -> Tree {
-        let rules = Rules {
-            lambda: params.lambda,
-            min_child_weight: params.min_child_weight,
-        };
+        let rules = Rules::of(params);
         let mut order = std::mem::take(&mut self.order);
         order.clear();
         let mut root = Stats::default();
@@ -439,7 +436,7 @@ impl Grow for HistGrower<'_> {
         let mut stats = vec![root];
         let mut parent = vec![0u32];
         let mut range = vec![(0usize, order.len())];
-        let mut feature_sampled = vec![false; self.x.n_cols];
+        let mut feature_sampled = vec![false; self.points.min_val.len()];
         for &f in feats {
             feature_sampled[f as usize] = true;
         }

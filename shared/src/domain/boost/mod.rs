@@ -1,8 +1,10 @@
 //! A sparsity-aware gradient-boosted tree trainer with XGBoost's semantics.
 //!
 //! - Second-order boosting: each tree fits the gradients `g` and hessians `h` of the loss at the
-//!   current predictions; a leaf's weight is `-G / (H + lambda)` times `eta`; a split's gain is
-//!   `G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)`, made only if it exceeds 1e-6,
+//!   current predictions; a leaf's weight is `-G / (H + lambda)` (its magnitude capped at the
+//!   objective's max_delta_step when it has one: Poisson's 0.7) times `eta`; a split's gain is
+//!   `G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda)` (with a cap, each term is the
+//!   loss reduction at the capped weight, as XGBoost computes it), made only if it exceeds 1e-6,
 //!   each child holds at least `min_child_weight` of hessian, and (`gamma`, XGBoost's
 //!   min_split_loss) splits gaining less than gamma are pruned.
 //! - Sparse rows: an absent entry is "missing". Each split learns a default direction for its
@@ -23,7 +25,7 @@ mod exact;
 mod grow;
 mod hist;
 pub mod objective;
-mod rng;
+pub mod rng;
 pub mod tree;
 
 use crate::error::{Error, Result};
@@ -38,12 +40,14 @@ use std::fmt;
 use std::str::FromStr;
 pub use tree::{Node, Tree};
 
-/// The loss the trees minimise. CLI names: `squared-error`, `poisson`, `squared-log1p`.
+/// The loss the trees minimise. CLI names: `squared-error`, `poisson`, `squared-log1p`,
+/// `logistic`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Objective {
     /// XGBoost's `reg:squarederror`.
     SquaredError,
-    /// XGBoost's `count:poisson`: log link, predictions `exp(margin)`.
+    /// XGBoost's `count:poisson`: log link, predictions `exp(margin)`, leaf weights capped at
+    /// max_delta_step 0.7.
     Poisson,
     /// Squared error on `ln(1 + target)`, predictions mapped back with `exp(m) - 1`.
     SquaredLog1p,
@@ -109,18 +113,19 @@ pub struct Params {
     pub min_child_weight: f64,
     /// Fraction of rows each tree sees, drawn per row with the seeded generator.
     pub subsample: f64,
-    /// Fraction of features each tree may split on.
+    /// Fraction of features each tree may split on, drawn among the features up to the last one
+    /// any row uses (trailing features no row has could never split).
     pub colsample_bytree: f64,
     /// Seed of the row and column sampling.
     pub seed: u64,
     /// Worker threads; 0 = all cores. The model does not depend on it.
     pub threads: usize,
     /// The starting prediction in target space; `None` estimates it from the targets as
-    /// XGBoost >= 2 does: the mean target (Poisson: margin `ln(mean)`; squared-log1p: the mean
-    /// of `ln(1 + target)` as margin).
+    /// XGBoost 3 does: the mean target (Poisson: margin `ln(mean)`; logistic: `logit(mean)`;
+    /// squared-log1p: the mean of `ln(1 + target)` as margin).
     pub base_score: Option<f64>,
-    /// Stop after this many rounds without a better validation RMSE and keep the best round's
-    /// trees (needs a validation set).
+    /// Stop after this many rounds without a better validation metric (the objective's:
+    /// [`Objective::eval_metric`]) and keep the best round's trees (needs a validation set).
     pub early_stopping_rounds: Option<usize>,
     pub method: TreeMethod,
 }
@@ -245,9 +250,16 @@ impl Booster {
 pub struct TrainReport {
     /// Rounds trained (including those early stopping discarded).
     pub rounds: usize,
-    /// With early stopping: the round with the lowest validation RMSE; the model keeps the
+    /// With early stopping: the round with the lowest validation metric; the model keeps the
     /// trees up to and including it.
     pub best_round: Option<usize>,
+    /// The objective's evaluation metric ([`Objective::eval_metric`]: rmse, poisson-nloglik,
+    /// rmsle, logloss), which early stopping minimises.
+    pub metric: String,
+    /// That metric after each round, on the training rows.
+    pub train_metric: Vec<f64>,
+    /// That metric after each round, on the validation rows (empty without them).
+    pub valid_metric: Vec<f64>,
     /// RMSE in target space after each round, on the training rows.
     pub train_rmse: Vec<f64>,
     /// RMSE in target space after each round, on the validation rows (empty without them).
@@ -255,7 +267,7 @@ pub struct TrainReport {
 }
 
 /// Train a booster on rows `x` with targets `y`; `valid` is scored after every round and drives
-/// early stopping. Errors (not panics) on bad params, empty input, length mismatch, non-finite
+/// early stopping (by the objective's metric). This is the in-memory entry point: no files. Errors (not panics) on bad params, empty input, length mismatch, non-finite
 /// targets or values, negative targets for Poisson / log1p.
 pub fn train(x: &Csr, y: &[f64], params: &Params, valid: Option<(&Csr, &[f64])>) -> Result<(Booster, TrainReport)> {
     params.validate()?;
@@ -354,7 +366,10 @@ fn boost(
     let mut sampled = vec![true; n];
     let all_feats: Vec<u32> = (0..n_cols as u32).collect();
     let mut trees = Vec::with_capacity(params.n_estimators);
-    let mut report = TrainReport::default();
+    let mut report = TrainReport {
+        metric: obj.eval_metric().to_string(),
+        ..TrainReport::default()
+    };
     let mut best: Option<(usize, f64)> = None;
     for round in 0..params.n_estimators {
         grads.par_iter_mut().zip(&margin).zip(&t).for_each(|((gh, &m), &tt)| {
@@ -389,13 +404,15 @@ fn boost(
             };
         });
         report.train_rmse.push(rmse(obj, &margin, y));
+        report.train_metric.push(obj.eval(&margin, y));
         if let (Some((vx, vy)), Some(vm)) = (valid, valid_margin.as_mut()) {
             vm.par_iter_mut().enumerate().for_each(|(r, m)| {
                 let (i, v) = vx.row(r);
                 *m += tree.predict_row(i, v);
             });
-            let score = rmse(obj, vm, vy);
-            report.valid_rmse.push(score);
+            report.valid_rmse.push(rmse(obj, vm, vy));
+            let score = obj.eval(vm, vy);
+            report.valid_metric.push(score);
             if best.is_none_or(|(_, b)| score < b) {
                 best = Some((round, score));
             }
@@ -418,7 +435,8 @@ fn boost(
         Booster {
             objective: obj,
             base_score: base,
-            n_features: n_cols,
+            // The declared width (the columns the trees saw end at the last one used).
+            n_features: x.n_cols,
             trees,
         },
         report,

@@ -1,7 +1,7 @@
 //! A small deterministic PRNG (xoshiro256** seeded through splitmix64) for row and column
 //! sampling: the same seed gives the same draws on every machine and thread count.
 
-pub(super) struct Rng {
+pub struct Rng {
     s: [u64; 4],
 }
 

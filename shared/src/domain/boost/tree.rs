@@ -48,6 +48,36 @@ pub struct Tree {
 }
 
 impl Tree {
+    /// Refuse a tree a prediction could not walk: no nodes, a child outside the array or not
+    /// after its parent (which could loop), or a leaf value that is not finite.
+    pub fn check(&self) -> crate::error::Result<()> {
+        let bad = |msg: String| {
+            Err(crate::error::Error::new(format!(
+                "{msg}: the model file is damaged; train it again"
+            )))
+        };
+        if self.nodes.is_empty() {
+            return bad("a tree has no nodes".into());
+        }
+        let n = self.nodes.len();
+        for (i, node) in self.nodes.iter().enumerate() {
+            if node.is_leaf() {
+                if !node.value.is_finite() {
+                    return bad(format!("node {i} has leaf value {}", node.value));
+                }
+            } else if [node.left, node.right]
+                .iter()
+                .any(|&c| c as usize <= i || c as usize >= n)
+            {
+                return bad(format!(
+                    "node {i} has children {} and {} of {n} nodes",
+                    node.left, node.right
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// The leaf a sparse row (strictly increasing `indices`) lands in.
     pub fn leaf_index(&self, indices: &[u32], values: &[f32]) -> usize {
         let mut n = 0usize;

@@ -103,6 +103,9 @@ pub struct Request {
     pub since: Option<String>,
     /// Stories fetched younger than this (seconds) are fetched again by `--since` runs.
     pub settle: i64,
+    /// A stories table whose ids this fetch stays below (`--before`): the stories a model will
+    /// predict for, which must never be training rows.
+    pub before: Option<String>,
     pub concurrency: usize,
     pub timeout: Duration,
     pub retries: u32,
@@ -253,7 +256,15 @@ pub fn run(req: &Request) -> Result<Summary> {
             "--all takes every item of a dump: give --from DUMP (from the API, use --latest or --ids)",
         ));
     }
-    let prev = load_previous(req)?;
+    let mut prev = load_previous(req)?;
+    let cap = id_cap(req)?;
+    // --before holds for the previous rows too: a bound that moved down drops them (and the
+    // incremental fetch starts after the newest row that stays).
+    if let Some(c) = cap {
+        prev.stories.retain(|s| s.id <= c);
+        prev.young.retain(|&id| id <= c);
+        prev.max_id = prev.stories.iter().map(|s| s.id).max().unwrap_or(0);
+    }
     let mut summary = Summary {
         output: if crate::io::is_stdio(&req.output) {
             "<stdout>".into()
@@ -270,7 +281,7 @@ pub fn run(req: &Request) -> Result<Summary> {
     let mut ranks = None;
     let got = match &req.source {
         Source::Dump(path) => {
-            let (got, fp, name) = collect_from_dump(req, path, &prev, &mut summary)?;
+            let (got, fp, name) = collect_from_dump(req, path, &prev, cap, &mut summary)?;
             summary.from_dump = Some(name.clone());
             summary.asked = got.len();
             prov = prov.input(&name, &fp).extra("source", format!("dump {name}"));
@@ -285,7 +296,7 @@ pub fn run(req: &Request) -> Result<Summary> {
                 backoff: req.backoff,
             });
             prov = prov.extra("api", client.base());
-            let (got, j, r) = collect_from_api(req, &client, &prev, &mut summary)?;
+            let (got, j, r) = collect_from_api(req, &client, &prev, cap, &mut summary)?;
             journal = j;
             ranks = r;
             got
@@ -361,10 +372,23 @@ fn with_rank(
     )?)
 }
 
+/// The highest id `--before` allows: below the lowest id of that table (no bound when it is
+/// empty or not given).
+fn id_cap(req: &Request) -> Result<Option<i64>> {
+    let Some(path) = &req.before else { return Ok(None) };
+    let t = Table::read(path, Some(&["id"])).context("--before")?;
+    let lowest = t.required_i64_column("id").context("--before")?.into_iter().min();
+    if let Some(l) = lowest {
+        crate::verbose!("--before {}: ids below {l}", t.name);
+    }
+    Ok(lowest.map(|l| l - 1))
+}
+
 fn collect_from_dump(
     req: &Request,
     path: &str,
     prev: &Previous,
+    cap: Option<i64>,
     summary: &mut Summary,
 ) -> Result<(BTreeMap<i64, Got>, String, String)> {
     let now = req.filter.now;
@@ -385,6 +409,9 @@ fn collect_from_dump(
     let latest = matches!(req.selection, Selection::Latest(_));
     while let Some((item, value)) = dump.next_item()? {
         let id = item.id;
+        if cap.is_some_and(|c| id > c) {
+            continue;
+        }
         if req.filter.min_age.is_none() || item.time.is_some_and(|t| req.filter.old_enough(t)) {
             anchor = anchor.max(id);
         }
@@ -447,6 +474,7 @@ fn collect_from_api(
     req: &Request,
     client: &Client,
     prev: &Previous,
+    cap: Option<i64>,
     summary: &mut Summary,
 ) -> Result<(
     BTreeMap<i64, Got>,
@@ -456,7 +484,8 @@ fn collect_from_api(
     let now = req.filter.now;
     let selected: Vec<i64> = match &req.selection {
         Selection::Latest(n) => {
-            let max = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            let newest = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+            let max = cap.map_or(newest, |c| newest.min(c));
             let end = match req.filter.min_age {
                 Some(age) => newest_old_enough(client, max, now - age, req.concurrency)?,
                 None => max,
@@ -470,11 +499,14 @@ fn collect_from_api(
             if *b > max {
                 crate::verbose!("ids above {max} (the newest) have no item yet");
             }
-            (*a..=(*b).min(max)).collect()
+            (*a..=(*b).min(max).min(cap.unwrap_or(i64::MAX))).collect()
         }
         Selection::List(name) => client
             .list(name)
-            .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?,
+            .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?
+            .into_iter()
+            .filter(|&id| cap.is_none_or(|c| id <= c))
+            .collect(),
         Selection::All => return Err(Error::new("--all needs --from DUMP")), // refused in run()
     };
     // A list's order is its meaning (top, best): kept as a rank column. An id listed twice keeps
@@ -510,6 +542,7 @@ fn collect_from_api(
             "min_age": req.filter.min_age,
             "since": prev.input.as_ref().map(|(_, fp)| fp.clone()),
             "settle": req.settle,
+            "before": cap,
             "raw": req.raw,
         });
         let (j, entries, note) = Journal::open(&jp, &request)?;

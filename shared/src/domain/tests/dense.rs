@@ -154,3 +154,30 @@ fn xgboost_dump_predicts_like_xgboost() {
     let zero = as_zero.predict(&x);
     assert!(zero.iter().zip(&want).any(|(z, w)| (z - w).abs() > 1e-2), "{zero:?}");
 }
+
+/// XGBoost's count:poisson and binary:logistic dumps (tests/fixtures/xgboost/
+/// make_objectives_fixture.py) imported with their base_score predict what XGBoost predicted:
+/// counts through exp, probabilities through the sigmoid.
+#[test]
+fn poisson_and_logistic_dumps_predict_like_xgboost() {
+    let fx: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../tests/fixtures/xgboost/objectives.json")).unwrap();
+    let mut x = Csr::new(fx["n_features"].as_u64().unwrap() as usize);
+    for row in fx["rows"].as_array().unwrap() {
+        let idx: Vec<u32> = serde_json::from_value(row["indices"].clone()).unwrap();
+        let val: Vec<f32> = serde_json::from_value(row["values"].clone()).unwrap();
+        x.push_row(&idx, &val);
+    }
+    for case in fx["cases"].as_array().unwrap() {
+        let objective: crate::boost::Objective = case["objective"].as_str().unwrap().parse().unwrap();
+        let dump = case["trees"].to_string();
+        let (m, _) = import_xgboost(&dump, case["base_score"].as_f64().unwrap(), objective, true).unwrap();
+        let want: Vec<f64> = serde_json::from_value(case["predictions"].clone()).unwrap();
+        for (g, w) in m.predict(&x).iter().zip(&want) {
+            assert!(
+                (g - w).abs() <= 1e-4 * w.abs().max(1e-2),
+                "{objective}: ours {g} vs XGBoost {w}"
+            );
+        }
+    }
+}

@@ -37,7 +37,11 @@ fn save_load_round_trip_predicts_identically() {
             max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
         };
         let (m, s) = train(&f, None, &opts).unwrap();
-        assert!(s.train.r2 > 0.99, "{engine:?}: {:?}", s.train);
+        assert!(
+            matches!(s.train, Fit::Regression { r2: Some(r2), .. } if r2 > 0.99),
+            "{engine:?}: {:?}",
+            s.train
+        );
         let bytes = artifact::to_bytes(KIND, &m).unwrap();
         let back: Model = artifact::from_bytes(&bytes, KIND).unwrap();
         assert_eq!(back.predict(&f.features.x), m.predict(&f.features.x));
@@ -47,15 +51,19 @@ fn save_load_round_trip_predicts_identically() {
     }
 }
 
-#[test]
-fn belonging() {
-    let f = features(30);
-    let opts = TrainOptions {
+/// The native engine with the default parameters.
+fn native() -> TrainOptions {
+    TrainOptions {
         params: Params::default(),
         engine: Source::Native,
         max_dense_bytes: 0,
-    };
-    let (m, _) = train(&f, None, &opts).unwrap();
+    }
+}
+
+#[test]
+fn belonging() {
+    let f = features(30);
+    let (m, _) = train(&f, None, &native()).unwrap();
     m.check_features("m", &f).unwrap();
     let mut other = features(30);
     other.features.vectorizer = Some("sha256:other".into());
@@ -73,4 +81,79 @@ fn belonging() {
     assert_eq!(short("sha256:0123456789abcdef"), "sha256:0123456789ab");
     assert_eq!(short("é"), "é");
     assert_eq!(short("sha256:aéééééé"), "sha256:aéééééé", "no cut inside a character");
+}
+
+#[test]
+fn logistic_models_refuse_other_targets_and_the_gbdt_engine() {
+    let mut f = features(60);
+    let opts = |engine| TrainOptions {
+        params: Params {
+            objective: Objective::Logistic,
+            ..Params::default()
+        },
+        engine,
+        max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+    };
+    let e = train(&f, None, &opts(Source::Native)).err().unwrap().to_string();
+    assert!(
+        e.contains("f.parquet: column \"target\" is 30 for id 0") && e.contains("0 or 1"),
+        "{e}"
+    );
+    f.features.target = f
+        .features
+        .target
+        .iter()
+        .map(|&t| if t > 20.0 { 1.0 } else { 0.0 })
+        .collect();
+    let e = train(&f, None, &opts(Source::Gbdt)).err().unwrap().to_string();
+    assert!(e.contains("--engine gbdt has no logistic objective"), "{e}");
+    let (m, s) = train(&f, None, &opts(Source::Native)).unwrap();
+    assert_eq!(m.task(), Task::Binary);
+    assert_eq!(s.metric, "logloss");
+    assert!(
+        matches!(s.train, Fit::Binary { auc: Some(a), .. } if a > 0.99),
+        "{:?}",
+        s.train
+    );
+    let card = card(&m, "fp", Some(&s), &Provenance::new("train", []), &|_| None, 5);
+    assert_eq!(card["training"]["eval_metric"], "logloss");
+    assert!(card["training"]["train"]["auc"].is_number() && card["task"] == "binary");
+    // Scoring a logistic model on counts is refused the same way.
+    let counts = features(10);
+    assert!(
+        m.check_targets(&counts)
+            .unwrap_err()
+            .to_string()
+            .contains("column \"target\" is 30")
+    );
+}
+
+#[test]
+fn a_damaged_tree_is_refused_on_read() {
+    let (mut m, _) = train(&features(30), None, &native()).unwrap();
+    if let Engine::Native(b) = &mut m.engine {
+        b.trees[0].nodes[0].left = 1000;
+    }
+    let gbdt = TrainOptions {
+        engine: Source::Gbdt,
+        max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+        ..native()
+    };
+    // A dense model whose rows would be 4 billion values wide.
+    let (mut wide, _) = train(&features(30), None, &gbdt).unwrap();
+    if let Engine::Dense(d) = &mut wide.engine {
+        d.width = u32::MAX as usize;
+    }
+    let dir = std::env::temp_dir().join(format!("hn-model-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (model, needle) in [
+        (m, "tree 0: node 0 has children 1000"),
+        (wide, "its trees read 4294967295 features but the model says 4"),
+    ] {
+        let path = dir.join("m.bin");
+        std::fs::write(&path, artifact::to_bytes(KIND, &model).unwrap()).unwrap();
+        let e = Model::read(path.to_str().unwrap()).err().unwrap().to_string();
+        assert!(e.contains(needle) && e.contains("damaged"), "{e}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

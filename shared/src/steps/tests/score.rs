@@ -1,10 +1,82 @@
 use super::*;
 
+use crate::metrics::Scores;
+
 fn metrics(r2: f64) -> Metrics {
     let y = [1.0, 2.0, 3.0, 4.0];
     let mut m = Metrics::compute(&y, &y, Some(2.0));
-    m.r2 = r2;
+    if let Scores::Regression(s) = &mut m.scores {
+        s.r2 = Some(r2);
+    }
     m
+}
+
+#[test]
+fn gate_values_must_be_finite_and_fit_the_model() {
+    for g in [
+        Gates {
+            min_r2: Some(f64::NAN),
+            ..Default::default()
+        },
+        Gates {
+            min_auc: Some(f64::INFINITY),
+            ..Default::default()
+        },
+        Gates {
+            min_improvement: f64::NAN,
+            ..Default::default()
+        },
+    ] {
+        assert!(g.validate().unwrap_err().to_string().contains("give a finite number"));
+    }
+    let r2 = Gates {
+        min_r2: Some(0.1),
+        ..Default::default()
+    };
+    let e = r2.check_fits(Task::Binary, "m.bin").unwrap_err().to_string();
+    assert!(
+        e.contains("--min-r2 does not fit m.bin") && e.contains("use --min-auc"),
+        "{e}"
+    );
+    r2.check_fits(Task::Regression, "m.bin").unwrap();
+    let auc = Gates {
+        min_auc: Some(0.6),
+        ..Default::default()
+    };
+    assert!(auc.check_fits(Task::Regression, "m.bin").is_err());
+}
+
+#[test]
+fn undefined_metrics_fail_gates_and_logistic_gates_use_auc() {
+    let mut w = Vec::new();
+    // Constant test targets: r2 is null, so --min-r2 cannot pass.
+    let m = Metrics::compute(&[5.0; 40], &[4.0; 40], Some(5.0));
+    let g = Gates {
+        min_r2: Some(-1.0),
+        must_beat_baseline: true,
+        ..Default::default()
+    };
+    let (failed, account) = check_gates(&m, "d", &g, &mut w).unwrap();
+    let failed = failed.unwrap();
+    assert!(
+        failed.contains("--min-r2: r2 is undefined (the targets are all 5"),
+        "{failed}"
+    );
+    assert_eq!(account["passed"], false);
+    let y = [0.0, 0.0, 1.0, 1.0];
+    let b = Metrics::binary(&y, &[0.1, 0.4, 0.6, 0.9], Some(0.5));
+    let g = Gates {
+        min_auc: Some(0.9),
+        must_beat_baseline: true,
+        ..Default::default()
+    };
+    assert!(check_gates(&b, "d", &g, &mut w).unwrap().0.is_none());
+    let worse = Metrics::binary(&y, &[0.9, 0.6, 0.4, 0.1], Some(0.5));
+    let failed = check_gates(&worse, "d", &g, &mut w).unwrap().0.unwrap();
+    assert!(
+        failed.contains("auc 0.0000 is below --min-auc 0.9") && failed.contains("logloss"),
+        "{failed}"
+    );
 }
 
 #[test]

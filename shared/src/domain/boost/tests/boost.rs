@@ -547,3 +547,175 @@ fn histogram_grower_matches_the_column_scan_on_bins() {
     }
     assert_eq!(scan.leaf_of_row(), grow::Grow::leaf_of_row(&hg));
 }
+
+/// XGBoost 3.2's first trees for count:poisson and binary:logistic, hist and exact, on skewed
+/// counts (tests/fixtures/xgboost/make_objectives_fixture.py): the same splits, thresholds,
+/// default directions and leaf values (to f32 rounding), the same base score and predictions.
+#[test]
+fn poisson_and_logistic_trees_equal_xgboosts() {
+    let fx: serde_json::Value =
+        serde_json::from_str(include_str!("../../../../../tests/fixtures/xgboost/objectives.json")).unwrap();
+    let n_features = fx["n_features"].as_u64().unwrap() as usize;
+    let mut x = Csr::new(n_features);
+    for row in fx["rows"].as_array().unwrap() {
+        let idx: Vec<u32> = serde_json::from_value(row["indices"].clone()).unwrap();
+        let val: Vec<f32> = serde_json::from_value(row["values"].clone()).unwrap();
+        x.push_row(&idx, &val);
+    }
+    let cases = fx["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 4);
+    let mut capped = 0;
+    for case in cases {
+        let name = format!("{} {}", case["objective"], case["tree_method"]);
+        let objective: Objective = case["objective"].as_str().unwrap().parse().unwrap();
+        let y: Vec<f64> = serde_json::from_value(fx["targets"][case["objective"].as_str().unwrap()].clone()).unwrap();
+        let xgb_trees = case["trees"].as_array().unwrap();
+        let p = Params {
+            objective,
+            n_estimators: xgb_trees.len(),
+            max_depth: 3,
+            method: case["tree_method"].as_str().unwrap().parse().unwrap(),
+            ..Params::default()
+        };
+        assert!(
+            (objective.max_delta_step() - case["max_delta_step"].as_f64().unwrap()).abs() < 1e-7,
+            "{name}"
+        );
+        let (b, _) = train(&x, &y, &p, None).unwrap();
+        let base = case["base_score"].as_f64().unwrap();
+        assert!(
+            (objective.to_target(b.base_score) - base).abs() < 1e-5 * base,
+            "{name}: base {} vs {base}",
+            objective.to_target(b.base_score)
+        );
+        for (t, (ours, theirs)) in b.trees.iter().zip(xgb_trees).enumerate() {
+            same_tree(ours, 0, theirs, &format!("{name} tree {t}"), &mut capped);
+        }
+        let want: Vec<f64> = serde_json::from_value(case["predictions"].clone()).unwrap();
+        for (got, want) in b.predict(&x).iter().zip(&want) {
+            assert!(
+                (got - want).abs() <= 1e-4 * want.abs().max(1e-2),
+                "{name}: {got} vs {want}"
+            );
+        }
+    }
+    // The fixture exercises the cap: some Poisson leaves sit at eta * max_delta_step.
+    assert!(capped > 0);
+}
+
+/// Walk our tree from `node` and XGBoost's JSON dump node together.
+fn same_tree(tree: &Tree, node: usize, dump: &serde_json::Value, at: &str, capped: &mut usize) {
+    let n = tree.nodes[node];
+    let here = format!("{at}, node {}", dump["nodeid"]);
+    if let Some(leaf) = dump["leaf"].as_f64() {
+        assert!(n.is_leaf(), "{here}: XGBoost has a leaf, we split on f{}", n.feature);
+        assert!(
+            (n.value - leaf).abs() < 2e-6 * leaf.abs().max(1.0),
+            "{here}: leaf {} vs {leaf}",
+            n.value
+        );
+        if (leaf.abs() - 0.3 * 0.7).abs() < 1e-6 {
+            *capped += 1;
+        }
+        return;
+    }
+    assert!(!n.is_leaf(), "{here}: XGBoost splits, we have a leaf");
+    assert_eq!(format!("f{}", n.feature), dump["split"].as_str().unwrap(), "{here}");
+    assert_eq!(n.threshold, dump["split_condition"].as_f64().unwrap() as f32, "{here}");
+    assert_eq!(
+        n.default_left,
+        dump["missing"] == dump["yes"],
+        "{here}: default direction"
+    );
+    let child = |id: &serde_json::Value| {
+        dump["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["nodeid"] == *id)
+            .unwrap()
+    };
+    same_tree(tree, n.left as usize, child(&dump["yes"]), at, capped);
+    same_tree(tree, n.right as usize, child(&dump["no"]), at, capped);
+}
+
+/// Comment counts are heavy-tailed: most stories get a handful, a few get thousands. Without
+/// max_delta_step's cap Poisson's first trees overshoot by orders of magnitude (training RMSE in
+/// the tens of thousands on a mean of 9); with it, predictions stay within the targets' range.
+#[test]
+fn poisson_stays_within_the_range_of_skewed_counts() {
+    let mut rng = rng::Rng::new(11);
+    let mut x = Csr::new(50);
+    let mut y = Vec::new();
+    for _ in 0..3000 {
+        let k = 1 + rng.below(5) as usize;
+        let idx = rng.sample_sorted(50, k);
+        let val: Vec<f32> = idx.iter().map(|_| 0.25 + rng.next_f64() as f32).collect();
+        // Mostly 0-5; rows with feature 0 or 1 get heavy-tailed counts up to ~3000.
+        let heavy = idx.iter().any(|&i| i < 2);
+        let u = rng.next_f64();
+        let t = if heavy {
+            (u.powi(6) * 3000.0).round()
+        } else {
+            (u * 5.0).round()
+        };
+        x.push_row(&idx, &val);
+        y.push(t);
+    }
+    let max_y = y.iter().cloned().fold(0.0, f64::max);
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    for method in [TreeMethod::Exact, hist().method] {
+        let p = Params {
+            objective: Objective::Poisson,
+            method,
+            ..Params::default()
+        };
+        let (b, r) = train(&x, &y, &p, None).unwrap();
+        let pred = b.predict(&x);
+        let top = pred.iter().cloned().fold(0.0, f64::max);
+        assert!(pred.iter().all(|&v| v > 0.0), "{method}");
+        assert!(
+            top <= max_y,
+            "{method}: largest prediction {top} above the largest target {max_y}"
+        );
+        // The first tree cannot blow up: its training RMSE stays near the targets' own spread.
+        let sd = (y.iter().map(|t| (t - mean).powi(2)).sum::<f64>() / y.len() as f64).sqrt();
+        assert!(r.train_rmse[0] < 1.5 * sd, "{method}: {} vs sd {sd}", r.train_rmse[0]);
+        assert!(
+            r.train_metric.windows(2).all(|w| w[1] <= w[0] + 1e-9),
+            "{method}: {:?}",
+            r.train_metric
+        );
+        for t in &b.trees {
+            assert!(
+                t.nodes
+                    .iter()
+                    .filter(|n| n.is_leaf())
+                    .all(|n| n.value.abs() <= 0.3 * 0.7 + 1e-12)
+            );
+        }
+    }
+}
+
+#[test]
+fn early_stopping_follows_the_objectives_metric() {
+    let (x, y) = synthetic(600, 12, 3);
+    let labels: Vec<f64> = y.iter().map(|&t| if t > 10.0 { 1.0 } else { 0.0 }).collect();
+    let (vx, vy) = synthetic(300, 12, 4);
+    let vlabels: Vec<f64> = vy.iter().map(|&t| if t > 10.0 { 1.0 } else { 0.0 }).collect();
+    let p = Params {
+        objective: Objective::Logistic,
+        early_stopping_rounds: Some(3),
+        n_estimators: 50,
+        ..Params::default()
+    };
+    let (b, r) = train(&x, &labels, &p, Some((&vx, &vlabels))).unwrap();
+    assert_eq!(r.metric, "logloss");
+    let best = r.best_round.unwrap();
+    let min = r.valid_metric.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert_eq!(r.valid_metric[best], min);
+    assert_eq!(b.trees.len(), best + 1);
+    // Probabilities.
+    let prob = b.predict(&vx);
+    assert!(prob.iter().all(|&p| (0.0..=1.0).contains(&p)));
+}

@@ -41,6 +41,7 @@ fn dump_request(path: &str, since: Option<String>, out: &str) -> Request {
         },
         since,
         settle: 1000,
+        before: None,
         concurrency: 1,
         timeout: Duration::from_secs(1),
         retries: 0,
@@ -102,5 +103,48 @@ fn latest_window_from_a_dump_ends_at_the_newest_old_enough_id() {
         .map(|s| s.id)
         .collect();
     assert_eq!(ids, (31..=40).collect::<Vec<_>>());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn before_keeps_the_window_and_the_previous_rows_below_the_stories_to_predict_for() {
+    let dir = std::env::temp_dir().join(format!("hn-fetch-before-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| dir.join(n).to_string_lossy().into_owned();
+    // The stories to predict for start at id 8; an earlier training file reached id 9.
+    let latest = vec![story(8, 800, 900, 0), story(10, 1000, 1100, 0)];
+    write_parquet(
+        &p("latest.parquet"),
+        &stories_to_batch(&latest).unwrap(),
+        &Provenance::new("t", vec![]),
+    )
+    .unwrap();
+    let prev = vec![story(1, 100, 5100, 7), story(9, 900, 5900, 3)];
+    write_parquet(
+        &p("prev.parquet"),
+        &stories_to_batch(&prev).unwrap(),
+        &Provenance::new("t", vec![]),
+    )
+    .unwrap();
+    let lines: Vec<String> = (1..=10)
+        .map(|i| {
+            format!(
+                r#"{{"id":{i},"type":"story","time":{},"title":"s{i}","descendants":1}}"#,
+                i * 100
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("d.jsonl"), lines.join("\n")).unwrap();
+    let mut req = dump_request(&p("d.jsonl"), Some(p("prev.parquet")), &p("out.parquet"));
+    req.selection = Selection::Latest(3);
+    req.before = Some(p("latest.parquet"));
+    run(&req).unwrap();
+    let ids: Vec<i64> = read_stories(&Table::read(&p("out.parquet"), None).unwrap())
+        .unwrap()
+        .iter()
+        .map(|s| s.id)
+        .collect();
+    // The window is the 3 ids ending at 7 (not 10); row 9 of the previous file is dropped.
+    assert_eq!(ids, vec![1, 5, 6, 7]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
