@@ -355,11 +355,7 @@ pub fn run(req: &Request) -> Result<Summary> {
 
 /// The stories table with a `rank` column: each story's place in the API list it came from
 /// (1 = first), null for stories merged from `--since` that were not on the list.
-fn with_rank(
-    batch: arrow::array::RecordBatch,
-    stories: &[Story],
-    ranks: &std::collections::HashMap<i64, i64>,
-) -> Result<arrow::array::RecordBatch> {
+fn with_rank(batch: arrow::array::RecordBatch, stories: &[Story], ranks: &Ranks) -> Result<arrow::array::RecordBatch> {
     use arrow::datatypes::{DataType, Field, Schema};
     let rank = arrow::array::Int64Array::from_iter(stories.iter().map(|s| ranks.get(&s.id).copied()));
     let mut fields: Vec<Field> = batch.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
@@ -470,17 +466,19 @@ fn unreachable_or(client: &Client, what: &str, e: FetchError) -> Error {
     }
 }
 
+/// Each story list id's place in its list (1 = first).
+type Ranks = std::collections::HashMap<i64, i64>;
+
+/// What the API gave, the journal still open, and list ranks (for `--list`).
+type Collected = (BTreeMap<i64, Got>, Option<Journal>, Option<Ranks>);
+
 fn collect_from_api(
     req: &Request,
     client: &Client,
     prev: &Previous,
     cap: Option<i64>,
     summary: &mut Summary,
-) -> Result<(
-    BTreeMap<i64, Got>,
-    Option<Journal>,
-    Option<std::collections::HashMap<i64, i64>>,
-)> {
+) -> Result<Collected> {
     let now = req.filter.now;
     let selected: Vec<i64> = match &req.selection {
         Selection::Latest(n) => {
