@@ -223,24 +223,19 @@ fn a_second_fetch_into_the_same_output_refuses_at_once() {
     let items: Vec<Value> = (1..=300)
         .map(|i| json!({"id": i, "type": "story", "title": format!("S {i}"), "time": 1_600_000_000 + i, "descendants": 1}))
         .collect();
-    let faults = Faults {
-        latency: Duration::from_millis(20),
-        ..Default::default()
-    };
-    let server = HnServer::start(&items, faults);
+    let latency = Duration::from_millis(20);
+    let server = HnServer::start(
+        &items,
+        Faults {
+            latency,
+            ..Default::default()
+        },
+    );
     let d = TempDir::new("unix-two-fetches");
     let out = d.path("s.parquet");
-    let args = [
-        "--api",
-        &server.base,
-        "--ids",
-        "1..300",
-        "--concurrency",
-        "2",
-        "-o",
-        &out,
-    ];
-    let first = Command::new(FETCH).args(args).stderr(Stdio::piped()).spawn().unwrap();
+    let line = format!("--api {} --ids 1..300 --concurrency 2 -o {out}", server.base);
+    let args: Vec<&str> = line.split(' ').collect();
+    let first = Command::new(FETCH).args(&args).stderr(Stdio::piped()).spawn().unwrap();
     let journal = d.path(".s.parquet.journal");
     let deadline = Instant::now() + Duration::from_secs(30);
     while std::fs::metadata(&journal).map(|m| m.len()).unwrap_or(0) == 0 {
