@@ -414,7 +414,7 @@ fn predict_formats_and_belonging() {
     let o = run("predict", &[&base[..], &["--format", "csv"]].concat());
     ok(&o);
     let s = String::from_utf8(o.stdout).unwrap();
-    assert!(s.starts_with("id,time,predicted_comments,title\n"), "{s}");
+    assert!(s.starts_with("id,title,time,predicted_comments,model\n"), "{s}");
     assert!(s.contains("\"Rust, rust, rust\""), "quoted: {s}");
 
     // A vectorizer fitted elsewhere: refused, exit 2.

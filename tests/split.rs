@@ -200,7 +200,7 @@ fn bad_input_is_one_line_and_exit_2() {
     fails_with(
         run(SPLIT, &[&junk, "-o", &train, "--test", &test]),
         "split",
-        "not a readable Parquet file",
+        "junk.parquet is not Parquet: it looks like CSV",
     );
     let empty = d.path("empty.parquet");
     write_stories(&empty, &[]);

@@ -9,4 +9,5 @@ mod pipeline;
 mod report;
 mod split;
 mod stories_fixture;
+mod unix;
 mod vectorize;

@@ -18,12 +18,13 @@ use std::time::Duration;
 /// the same command resumes where it stopped.
 #[derive(Parser, Debug)]
 #[command(name = "hn-fetch", version)]
-#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list"])))]
-#[command(after_help = "Examples:\n  \
-    hn-fetch --latest 1000 --min-age 2d -o stories.parquet\n  \
-    hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet\n  \
-    hn-fetch --from items.jsonl.gz --ids 40000000..40010000 -o stories.parquet\n  \
-    hn-fetch --list top --types all --raw -o top.jsonl")]
+#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list", "all"])))]
+#[command(after_help = cli::after_help(&[
+    "hn-fetch --latest 1000 --min-age 2d -o stories.parquet",
+    "hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet",
+    "hn-fetch --from items.jsonl.gz --all -o stories.parquet",
+    "hn-fetch --list top --types all --raw -o top.jsonl",
+], None))]
 struct Args {
     /// Base URL of the HN API (or anything serving its paths).
     #[arg(long, value_name = "URL", default_value = DEFAULT_API, conflicts_with = "from")]
@@ -42,9 +43,14 @@ struct Args {
     #[arg(long, value_name = "A..B", value_parser = parse_id_range)]
     ids: Option<(i64, i64)>,
 
-    /// A story list of the API: new, top, best, ask, show or job.
+    /// A story list of the API: new, top, best, ask, show or job. The list's order is kept as
+    /// a `rank` column (1 = first).
     #[arg(long, value_name = "NAME", value_parser = LISTS)]
     list: Option<String>,
+
+    /// Every item of the dump (with --from).
+    #[arg(long, requires = "from")]
+    all: bool,
 
     /// Item types to keep, comma-separated (story, comment, job, poll, pollopt) or all.
     #[arg(long, value_name = "TYPES", default_value = "story")]
@@ -116,7 +122,8 @@ fn main() -> ExitCode {
             (Some(n), _, _) => Selection::Latest(n),
             (_, Some((a, b)), _) => Selection::Ids(a, b),
             (_, _, Some(l)) => Selection::List(l.clone()),
-            _ => hn_shared::bail!("give one of --latest, --ids, --list"), // clap's group enforces it
+            _ if args.all => Selection::All,
+            _ => hn_shared::bail!("give one of --latest, --ids, --list, --all"), // clap's group enforces it
         };
         if args.timeout.is_zero() {
             hn_shared::bail!("--timeout must be more than 0");
@@ -150,6 +157,9 @@ fn main() -> ExitCode {
         };
         let summary = hn_shared::hn::run(&req)?;
         hn_shared::info!("{summary}");
+        if let Some(w) = summary.nothing_kept() {
+            hn_shared::warn!("{w}");
+        }
         Ok(())
     })
 }

@@ -7,11 +7,17 @@ use hn_shared::predict::{self, Columns, Format, PredictJob};
 use std::process::ExitCode;
 
 /// Predict comment counts for stories with a model and the vectorizer it was trained with (a
-/// different vectorizer is refused). Writes Parquet (id, title, time, predicted_comments, model
-/// fingerprint) in the stories' order; --format table|csv|jsonl prints highest predictions first
-/// (to stdout unless -o).
+/// different vectorizer is refused). Every format has the same columns: id, title, time (Unix
+/// seconds), predicted_comments, model (fingerprint). The format follows -o's extension
+/// (.parquet, .csv, .jsonl, .json, .txt) unless --format says otherwise; Parquet keeps the
+/// stories' order, the others put the highest predictions first. Without -o, a table for people
+/// goes to stdout.
 #[derive(Parser, Debug)]
-#[command(name = "predict", version)]
+#[command(name = "predict", version, after_help = cli::after_help(&[
+    "predict --model model.bin --vectorizer vec.bin latest.parquet --top 10",
+    "predict --model model.bin --vectorizer vec.bin latest.parquet -o predictions.csv",
+    "hn-fetch --list top -o - | predict --model model.bin --vectorizer vec.bin - -o predictions.parquet",
+], None))]
 struct Args {
     /// Stories (Parquet with id and title, time optional; `-` for stdin).
     #[arg(value_name = "STORIES")]
@@ -25,10 +31,10 @@ struct Args {
     /// Where to write; `-` for stdout. Default: stdout for text formats.
     #[arg(short, long, value_name = "PREDICTIONS")]
     output: Option<String>,
-    /// Output format: parquet (default with -o), table (default without), csv, jsonl.
+    /// Output format [default: from -o's extension; parquet for other names; table without -o].
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Text formats: only the N highest predictions.
+    /// Only the N highest predictions, highest first (every format).
     #[arg(long, value_name = "N")]
     top: Option<usize>,
     /// Column holding the story id.
@@ -50,6 +56,7 @@ enum FormatArg {
     Table,
     Csv,
     Jsonl,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -69,6 +76,7 @@ fn run(a: Args) -> hn_shared::Result<()> {
             FormatArg::Table => Format::Table,
             FormatArg::Csv => Format::Csv,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Json => Format::Json,
         }),
         columns: Columns {
             id: a.id_column,

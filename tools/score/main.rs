@@ -18,7 +18,11 @@ use std::process::ExitCode;
 /// must be a finite number, and a gate must fit the model (--min-r2 on a logistic model is
 /// refused, exit 2), e.g. `score --model M.bin test.parquet --min-auc 0.6 -o metrics.json`.
 #[derive(Parser, Debug)]
-#[command(name = "score", version)]
+#[command(name = "score", version, after_help = cli::after_help(&[
+    "score --model model.bin test_features.parquet -o metrics.json",
+    "score --model model.bin test_features.parquet --must-beat-baseline --min-r2 0.05",
+    "score --model new/model.bin test_features.parquet --against champion/metrics.json -o -",
+], Some("a gate said no (--min-r2, --must-beat-baseline, --against); the report is still written")))]
 struct Args {
     /// Test features (Parquet from `vectorize`, made by the model's vectorizer).
     #[arg(value_name = "TEST_FEATURES")]

@@ -10,7 +10,11 @@ use std::process::ExitCode;
 /// Split a table (Parquet) into a training and a test set. Every column is kept; rows keep their
 /// order. A random split depends only on the ids and the seed, so runs repeat exactly.
 #[derive(Parser, Debug)]
-#[command(name = "split", version, max_term_width = 100)]
+#[command(name = "split", version, max_term_width = 100, after_help = cli::after_help(&[
+    "split stories.parquet -o train.parquet --test test.parquet",
+    "split stories.parquet --by time --test-size 0.1 -o train.parquet --test test.parquet",
+    "hn-fetch --from dump.jsonl.gz --latest 5000 -o - | split - -o train.parquet --test test.parquet",
+], None))]
 struct Args {
     /// The table to split (Parquet; `-` reads stdin).
     input: String,

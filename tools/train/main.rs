@@ -15,7 +15,11 @@ use std::process::ExitCode;
 /// Or import a model trained by Python XGBoost: `train --import-xgboost dump.json --base-score B
 /// --vectorizer VEC -o MODEL` (see the README for the export).
 #[derive(Parser, Debug)]
-#[command(name = "train", version)]
+#[command(name = "train", version, after_help = cli::after_help(&[
+    "train train_features.parquet -o model.bin",
+    "train train_features.parquet --n-estimators 100 --max-depth 4 --eta 0.1 -o model.bin",
+    "vectorize fit train.parquet --vectorizer vec.bin -o - | train - -o model.bin",
+], None))]
 struct Args {
     /// Training features (Parquet from `vectorize`; `-` for stdin). Optional with --import-xgboost.
     #[arg(value_name = "TRAIN_FEATURES")]

@@ -13,7 +13,11 @@ use std::process::ExitCode;
 /// equal scikit-learn's TfidfVectorizer(): Python's lowercasing, tokens of two or more word
 /// characters, smooth idf, l2-normalised rows.
 #[derive(Parser, Debug)]
-#[command(name = "vectorize", version, max_term_width = 100)]
+#[command(name = "vectorize", version, max_term_width = 100, after_help = cli::after_help(&[
+    "vectorize fit train.parquet --vectorizer vec.bin -o train_features.parquet",
+    "vectorize transform test.parquet --vectorizer vec.bin -o test_features.parquet",
+    "vectorize vocabulary --vectorizer vec.bin | head",
+], None))]
 struct Args {
     #[command(subcommand)]
     cmd: Cmd,

@@ -445,6 +445,12 @@ fn run_lengths(ids: &mut [u32], counts: &mut Vec<(u32, u32)>) {
 fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
     let high = s.max_df.resolve(n_docs);
     let low = s.min_df.resolve(n_docs);
+    if low > n_docs as f64 {
+        return Err(Error::new(format!(
+            "min-df {} asks for terms in more documents than there are ({n_docs}): give a count up to {n_docs} or a proportion such as 0.01",
+            s.min_df
+        )));
+    }
     if high < low {
         return Err(Error::new(format!(
             "max-df {} corresponds to fewer documents than min-df {} ({high} < {low} of {n_docs})",

@@ -2,7 +2,9 @@
 //! progress line that only appears on a terminal.
 //!
 //! The library never prints to stdout and never exits: tools call [`run`] from `main` and return
-//! the `ExitCode` it gives back.
+//! the `ExitCode` it gives back. The one exception is a stopping signal (SIGINT, SIGTERM, SIGHUP):
+//! [`run`] installs a watcher that removes the temp files being written, says the tool was
+//! interrupted and exits 128+signal, as a shell reports a process killed by it.
 
 use crate::error::{EXIT_OK, Result};
 use std::io::{IsTerminal, Write};
@@ -45,6 +47,8 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
         1 + verbosity.verbose.min(2) as i8
     };
     LEVEL.store(lvl, Ordering::Relaxed);
+    tune_allocator();
+    watch_signals();
     match body() {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => {
@@ -53,6 +57,71 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
             let _ = writeln!(std::io::stderr().lock(), "{tool}: {e}");
             ExitCode::from(e.exit_code())
         }
+    }
+}
+
+/// Keep freed memory in the process instead of returning it to the kernel at once. These tools
+/// allocate and free large buffers in phases (read, decode, fit, encode); by default glibc gives
+/// big blocks back with munmap/trim, and the next phase faults fresh zeroed pages in again. With
+/// a high mmap and trim threshold, `vectorize fit` on 47k titles took a quarter fewer page faults
+/// and a tenth less CPU. Memory use is bounded the same way: freed blocks are reused.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before the tool starts threads.
+    unsafe {
+        // 32 MiB is glibc's ceiling for the mmap threshold on 64-bit.
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
+    }
+}
+
+/// The signals that stop a tool cleanly.
+const STOP_SIGNALS: [(libc::c_int, &str); 3] = [
+    (libc::SIGINT, "SIGINT"),
+    (libc::SIGTERM, "SIGTERM"),
+    (libc::SIGHUP, "SIGHUP"),
+];
+
+/// Block the stop signals in this thread (and so in every thread it starts later: rayon's pool,
+/// fetch workers) and wait for them on one thread of their own. That thread runs ordinary code,
+/// so it may take locks and remove files, which a signal handler may not. Called before the
+/// tool starts any thread; a second call does nothing.
+fn watch_signals() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    if STARTED.set(()).is_err() {
+        return;
+    }
+    // SAFETY: sigset_t is plain data initialised by sigemptyset before use; the calls only read
+    // and write that set and this thread's mask.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for (sig, _) in STOP_SIGNALS {
+            libc::sigaddset(&mut set, sig);
+        }
+        if libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) != 0 {
+            return; // signals keep their default action: no cleanup, but no harm either
+        }
+        set
+    };
+    let spawned = std::thread::Builder::new().name("signals".into()).spawn(move || {
+        let mut sig: libc::c_int = 0;
+        // SAFETY: `set` is an initialised sigset_t and `sig` a valid place for the answer.
+        while unsafe { libc::sigwait(&set, &mut sig) } != 0 {}
+        let _held = crate::io::cleanup::remove_all_and_hold();
+        let name = STOP_SIGNALS
+            .iter()
+            .find(|(s, _)| *s == sig)
+            .map_or("a signal", |(_, n)| n);
+        clear_progress_line();
+        let _ = writeln!(std::io::stderr().lock(), "{}: interrupted by {name}", tool_name());
+        std::process::exit(128 + sig);
+    });
+    if spawned.is_err() {
+        // Without the watcher, blocked signals would never stop the tool: give them back.
+        // SAFETY: as above.
+        unsafe { libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut()) };
     }
 }
 
@@ -163,6 +232,32 @@ impl Drop for Progress {
     fn drop(&mut self) {
         self.finish();
     }
+}
+
+/// The end of every tool's `--help`: examples, what the environment and `-` do, and the exit
+/// codes. `check` says what exit 1 means for this tool (None: it has no check). One function so
+/// that every tool, including new ones, says the same thing the same way.
+pub fn after_help(examples: &[&str], check: Option<&str>) -> String {
+    let mut s = String::from("Examples:\n");
+    for e in examples {
+        s.push_str("  ");
+        s.push_str(e);
+        s.push('\n');
+    }
+    s.push_str(
+        "\n`-` as an input reads stdin; as an output, writes stdout. Outputs that are devices, FIFOs or \
+         /dev/fd/N are written through; regular files appear whole or not at all.\n\
+         HN_NOW=<unix seconds> pins the clock (ages, fetched_at, the hn.created_at stamp).\n\
+         \nExit codes: 0 success",
+    );
+    if let Some(c) = check {
+        s.push_str(&format!("; 1 {c}"));
+    }
+    s.push_str(
+        "; 2 trouble (bad usage, bad input, I/O or network failure: one line on stderr says what); \
+         129/130/143 stopped by SIGHUP/SIGINT/SIGTERM (temp files removed).",
+    );
+    s
 }
 
 /// Parse durations such as `10s`, `250ms`, `2d`, `1h30m`, `90` (seconds).

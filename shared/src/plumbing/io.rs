@@ -40,9 +40,16 @@ pub fn open_read(path: &str) -> Result<Box<dyn Read>> {
 
 impl Input {
     pub fn read(path: &str) -> Result<Input> {
-        let mut buf = Vec::new();
-        open_read(path)?
-            .read_to_end(&mut buf)
+        let mut r = open_read(path)?;
+        // Sized from the file once: growing by doubling copies the bytes and faults in fresh
+        // pages several times over (a tenth of a small tool's run).
+        let size = if is_stdio(path) {
+            0
+        } else {
+            std::fs::metadata(path).map(|m| m.len() as usize).unwrap_or(0)
+        };
+        let mut buf = Vec::with_capacity(size.saturating_add(1));
+        r.read_to_end(&mut buf)
             .with_context(|| format!("reading {}", display_name(path)))?;
         Ok(Input {
             name: display_name(path).to_string(),
@@ -99,60 +106,159 @@ impl<R: Read> Read for FingerprintReader<R> {
     }
 }
 
-/// An output being written. For a path, bytes go to a temp file in the same directory that is
-/// renamed over the target by [`Output::commit`]; dropped without commit, the temp file is
-/// removed. For `-`, bytes are buffered and only reach stdout on commit, so a failure half-way
-/// sends nothing down the pipe.
+/// An output being written. For a regular file (or a path not there yet), bytes go to a temp
+/// file in the same directory that is renamed over the target by [`Output::commit`]; dropped
+/// without commit, or on SIGINT/SIGTERM/SIGHUP, the temp file is removed. Anything else a path
+/// can name (a device such as /dev/null, a FIFO, a socket, /dev/stdout, /dev/fd/N from `>(…)`)
+/// is opened and written through: replacing it would break the device or starve the reader.
+/// For `-`, bytes are buffered and only reach stdout on commit, so a failure half-way sends
+/// nothing down the pipe.
 pub struct Output {
     target: Option<PathBuf>,
     tmp: Option<PathBuf>,
     file: Option<std::io::BufWriter<File>>,
     buf: Vec<u8>,
     name: String,
+    /// Written through (not a regular file): nothing to rename, nothing to sync.
+    through: bool,
+}
+
+/// How a path given as an output must be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `-`: stdout, buffered until commit.
+    Stdout,
+    /// A regular file, or nothing there yet: temp file and rename.
+    Regular,
+    /// A device, FIFO, socket or a descriptor path: opened and written through.
+    Through,
+}
+
+/// What kind of output `path` is. Descriptor paths (/dev/stdout, /dev/fd/N, /proc/self/fd/N)
+/// are written through even when they lead to a regular file: their directory is not where the
+/// file lives, so a temp file beside them cannot be renamed over it.
+pub fn output_kind(path: &str) -> OutputKind {
+    if is_stdio(path) {
+        return OutputKind::Stdout;
+    }
+    match std::fs::metadata(path) {
+        _ if descriptor_of(path).is_some() => OutputKind::Through,
+        Ok(m) if !m.is_file() && !m.is_dir() => OutputKind::Through,
+        _ => OutputKind::Regular,
+    }
+}
+
+/// The descriptor a path names: /dev/stdout (1), /dev/stderr (2), /dev/fd/N, /proc/self/fd/N.
+fn descriptor_of(path: &str) -> Option<i32> {
+    match path {
+        "/dev/stdout" => Some(1),
+        "/dev/stderr" => Some(2),
+        _ => path
+            .strip_prefix("/dev/fd/")
+            .or_else(|| path.strip_prefix("/proc/self/fd/"))
+            .and_then(|n| n.parse().ok()),
+    }
+}
+
+/// Open an output that is written through. A descriptor path is duplicated rather than opened
+/// again: opening /dev/stdout anew when it is a regular file (`tool -o /dev/stdout > log`)
+/// would start writing at offset 0 over what is there and ignore `>>`; the duplicate shares the
+/// shell's offset and append mode, as `> /dev/stdout` does in a shell.
+fn open_through(path: &str) -> Result<File> {
+    if let Some(fd) = descriptor_of(path) {
+        // SAFETY: dup only reads the descriptor table; a new descriptor (or -1) comes back.
+        let new = unsafe { libc::dup(fd) };
+        if new >= 0 {
+            use std::os::fd::FromRawFd;
+            // SAFETY: `new` is a fresh descriptor this process owns and nothing else closes.
+            return Ok(unsafe { File::from_raw_fd(new) });
+        }
+    }
+    // No truncation: a FIFO or device has nothing to cut.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot open {path} for writing"))
 }
 
 impl Output {
     pub fn create(path: &str) -> Result<Output> {
-        if is_stdio(path) {
-            return Ok(Output {
-                target: None,
-                tmp: None,
-                file: None,
-                buf: Vec::new(),
-                name: "<stdout>".into(),
-            });
-        }
-        let target = PathBuf::from(path);
-        remove_stale_temps(&target);
-        let tmp = temp_path_for(&target);
-        let file = File::create(&tmp).with_context(|| format!("cannot create {path}"))?;
-        Ok(Output {
-            target: Some(target),
-            tmp: Some(tmp),
-            file: Some(std::io::BufWriter::with_capacity(1 << 20, file)),
+        let mut out = Output {
+            target: None,
+            tmp: None,
+            file: None,
             buf: Vec::new(),
             name: path.to_string(),
-        })
+            through: false,
+        };
+        match output_kind(path) {
+            OutputKind::Stdout => out.name = "<stdout>".into(),
+            OutputKind::Through => {
+                let file = open_through(path)?;
+                out.file = Some(std::io::BufWriter::with_capacity(1 << 16, file));
+                out.through = true;
+            }
+            OutputKind::Regular => {
+                let target = PathBuf::from(path);
+                if std::fs::metadata(&target).is_ok_and(|m| m.is_dir()) {
+                    return Err(Error::new(format!(
+                        "{path} is a directory: give a file name as the output"
+                    )));
+                }
+                check_other_writers(&target)?;
+                let tmp = temp_path_for(&target);
+                // Registered before it exists: a signal between the two finds nothing to remove
+                // rather than missing a file.
+                cleanup::register(&tmp);
+                out.tmp = Some(tmp.clone());
+                let file = File::create(&tmp).with_context(|| format!("cannot create {path}"))?;
+                // Held until the file is closed: tells a second writer of this output that this
+                // run is alive (see check_other_writers).
+                try_lock_exclusive(&file);
+                out.target = Some(target);
+                out.file = Some(std::io::BufWriter::with_capacity(1 << 20, file));
+            }
+        }
+        Ok(out)
     }
 
     pub fn name(&self) -> &str {
         &self.name
     }
 
+    /// True when the output is written through (a device, FIFO, descriptor) rather than renamed
+    /// into place.
+    pub fn is_through(&self) -> bool {
+        self.through
+    }
+
     /// Flush, sync and rename into place (or write the buffer to stdout).
     pub fn commit(mut self) -> Result<()> {
+        let name = self.name.clone();
         match self.file.take() {
             Some(w) => {
-                let name = self.name.clone();
-                let f = w
-                    .into_inner()
-                    .map_err(|e| Error::new(format!("writing {name}: {}", e.error())))?;
+                let f = w.into_inner().map_err(|e| {
+                    let e = e.into_error();
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Error::new(format!("writing {name}: its reader went away"));
+                    }
+                    Error::new(format!("writing {name}: {e}"))
+                })?;
+                if self.through {
+                    return Ok(());
+                }
+                let clock = std::time::Instant::now();
                 f.sync_all().with_context(|| format!("writing {name}"))?;
+                crate::debug!("{name}: synced in {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
                 drop(f);
                 let (tmp, target) = (self.tmp.take(), self.target.take());
                 if let (Some(tmp), Some(target)) = (tmp, target) {
-                    if let Err(e) = std::fs::rename(&tmp, &target) {
+                    let moved = std::fs::rename(&tmp, &target);
+                    if moved.is_err() {
                         let _ = std::fs::remove_file(&tmp);
+                    }
+                    cleanup::unregister(&tmp);
+                    if let Err(e) = moved {
                         return Err(Error::new(format!("cannot move output into place at {name}: {e}")));
                     }
                 }
@@ -180,6 +286,15 @@ impl Write for Output {
             }
         }
     }
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.write_all(data),
+            None => {
+                self.buf.extend_from_slice(data);
+                Ok(())
+            }
+        }
+    }
     fn flush(&mut self) -> std::io::Result<()> {
         match &mut self.file {
             Some(f) => f.flush(),
@@ -192,9 +307,58 @@ impl Drop for Output {
     fn drop(&mut self) {
         if let Some(tmp) = self.tmp.take() {
             self.file.take();
-            let _ = std::fs::remove_file(tmp);
+            let _ = std::fs::remove_file(&tmp);
+            cleanup::unregister(&tmp);
         }
     }
+}
+
+/// Files to remove if the process is stopped by a signal: temp files being written, and outputs
+/// of a [`commit_all`] group already moved into place while their siblings are not yet. The
+/// signal thread ([`crate::cli::run`] starts it) calls [`cleanup::remove_all_and_hold`].
+pub mod cleanup {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static PATHS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    fn paths() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        // A panic while holding the lock leaves a plain Vec behind: still usable.
+        PATHS.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Remove `path` if a signal stops the process before [`unregister`].
+    pub fn register(path: &Path) {
+        paths().push(path.to_path_buf());
+    }
+
+    pub fn unregister(path: &Path) {
+        let mut v = paths();
+        if let Some(i) = v.iter().rposition(|p| p == path) {
+            v.swap_remove(i);
+        }
+    }
+
+    /// Remove every registered file, then keep the registry locked until the process exits, so
+    /// that no thread can create (register) a new temp file after the sweep.
+    pub fn remove_all_and_hold() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+        let v = paths();
+        for p in v.iter() {
+            let _ = std::fs::remove_file(p);
+        }
+        v
+    }
+}
+
+/// An exclusive, advisory lock on an open file, held until the file is closed: two runs that
+/// would write the same output see each other at once instead of interleaving. Returns false
+/// when another process holds it. Where the filesystem does not support locks, the run proceeds
+/// (true): a lock is a courtesy, not a guarantee.
+pub fn try_lock_exclusive(file: &File) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock on a descriptor this File owns; no memory is passed.
+    let r = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::EWOULDBLOCK)
 }
 
 /// `dir/.name.tmp-<pid>`: hidden, beside the target (same filesystem, so rename is atomic), and
@@ -207,36 +371,42 @@ pub fn temp_path_for(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
-/// Remove temp files of earlier runs for this target whose process is gone (a run killed with
-/// kill -9 cannot clean up after itself). A temp file of a live process is left alone: that run
-/// may still be writing. Where /proc is missing, liveness is unknown and nothing is removed.
-fn remove_stale_temps(target: &Path) {
+/// Look at the temp files other processes left for this target. One still locked belongs to a
+/// run writing the same output right now: refused, because the two would overwrite each other's
+/// result. One not locked belongs to a run that is gone (killed with kill -9, which no cleanup
+/// survives): removed.
+fn check_other_writers(target: &Path) -> Result<()> {
     let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return;
+        return Ok(());
     };
-    if !Path::new("/proc/self").exists() {
-        return;
-    }
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
     let prefix = format!(".{name}.tmp-");
+    let ours = std::process::id().to_string();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+        return Ok(());
     };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(pid) = file_name.to_str().and_then(|f| f.strip_prefix(&prefix)) else {
             continue;
         };
-        if pid
-            .parse::<u32>()
-            .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists())
-        {
+        if pid == ours {
+            continue;
+        }
+        let Ok(f) = File::open(entry.path()) else { continue };
+        if try_lock_exclusive(&f) {
             let _ = std::fs::remove_file(entry.path());
+        } else {
+            return Err(Error::new(format!(
+                "another process (pid {pid}) is writing {} right now: wait for it to finish, or write to another file",
+                target.display()
+            )));
         }
     }
+    Ok(())
 }
 
 /// Refuse output paths that name the same file twice (their temp files would collide, and one
@@ -255,17 +425,26 @@ pub fn distinct_outputs(paths: &[&str]) -> Result<()> {
 /// leave a fresh-looking file beside a stale sibling.
 pub fn commit_all(outs: Vec<Output>) -> Result<()> {
     let mut done: Vec<PathBuf> = Vec::new();
+    let mut result = Ok(());
     for out in outs {
         let target = out.target.clone();
         if let Err(e) = out.commit() {
             for p in &done {
                 let _ = std::fs::remove_file(p);
             }
-            return Err(e);
+            result = Err(e);
+            break;
         }
-        done.extend(target);
+        // Until the whole group is in place, a signal removes this one too.
+        if let Some(t) = target {
+            cleanup::register(&t);
+            done.push(t);
+        }
     }
-    Ok(())
+    for p in &done {
+        cleanup::unregister(p);
+    }
+    result
 }
 
 /// Write a whole output atomically through a closure.

@@ -1,6 +1,8 @@
 //! `predict`: comment counts for stories, from their titles, by a model and the vectorizer it was
-//! trained with. Writes Parquet (id, title, time, predicted_comments, model) in the input's order,
-//! or prints a table, CSV or JSON Lines sorted by prediction, highest first.
+//! trained with. Every format carries the same columns (id, title, time as Unix seconds,
+//! predicted_comments, model fingerprint): Parquet in the input's order, CSV, JSON Lines, JSON
+//! and a table for people sorted by prediction, highest first. The format follows the output's
+//! extension unless one is asked for.
 
 use crate::error::{Error, Result};
 use crate::model::Model;
@@ -15,9 +17,41 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Parquet,
+    /// Aligned columns for people: time as UTC date-time, the fingerprint shortened, control
+    /// characters in titles shown escaped.
     Table,
     Csv,
     Jsonl,
+    /// One JSON array of objects.
+    Json,
+}
+
+impl Format {
+    /// The format an output's file name asks for: .parquet, .csv, .jsonl/.ndjson, .json,
+    /// .txt/.table. `None` for any other name.
+    pub fn from_extension(path: &str) -> Option<Format> {
+        let ext = std::path::Path::new(path).extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "parquet" | "pq" => Format::Parquet,
+            "csv" => Format::Csv,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "json" => Format::Json,
+            "txt" | "table" => Format::Table,
+            _ => return None,
+        })
+    }
+
+    /// What to write: `--format` if given, else the output's extension, else Parquet for a file
+    /// and the table for stdout (no `-o`).
+    pub fn choose(asked: Option<Format>, output: Option<&str>) -> Format {
+        asked
+            .or_else(|| output.and_then(Format::from_extension))
+            .unwrap_or(if output.is_some() {
+                Format::Parquet
+            } else {
+                Format::Table
+            })
+    }
 }
 
 /// Which columns of the stories table hold what.
@@ -58,8 +92,10 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     model
         .body
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
-    let t = Table::read(&job.stories, None)?;
     let c = &job.columns;
+    // Only the columns used (a stories table's url, by and score are not decoded), and those
+    // that tell a features table given by mistake.
+    let t = Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"])?;
     if !t.has_column(&c.title) && t.looks_like() == Some("features") {
         return Err(Error::new(format!(
             "{}: this looks like a features table, not stories; predict reads stories (id, title) and vectorizes \
@@ -89,31 +125,29 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         predicted,
         model: model.fingerprint.clone(),
     };
-    let format = job.format.unwrap_or(if job.output.is_some() {
-        Format::Parquet
-    } else {
-        Format::Table
-    });
+    let format = Format::choose(job.format, job.output.as_deref());
     let out = job.output.as_deref().unwrap_or("-");
+    // Parquet keeps the stories' order; people's formats, and any --top, rank highest first.
+    let order: Vec<usize> = match (format, job.top) {
+        (Format::Parquet, None) => (0..p.ids.len()).collect(),
+        _ => ranked(&p, job.top),
+    };
     match format {
         Format::Parquet => {
-            if job.output.is_none() {
-                return Err(Error::new("-o PREDICTIONS is required for --format parquet"));
-            }
             let prov = Provenance::new("predict", job.args.iter().cloned())
                 .input(&t.name, &t.fingerprint)
                 .input(&model.name, &model.fingerprint)
                 .input(&vec.name, &vec.fingerprint)
                 .extra("model", model.fingerprint.clone())
                 .extra("vectorizer", vec.fingerprint.clone());
-            write_parquet(out, &to_batch(&p)?, &prov)?;
+            write_parquet(out, &to_batch(&p, &order)?, &prov)?;
         }
-        text => crate::io::write_atomically(out, |o| write_text(o, &p, text, job.top))?,
+        text => crate::io::write_atomically(out, |o| write_text(o, &p, text, &order))?,
     }
     Ok(p)
 }
 
-fn to_batch(p: &Predictions) -> Result<RecordBatch> {
+fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, false),
         Field::new("title", DataType::Utf8, true),
@@ -122,13 +156,13 @@ fn to_batch(p: &Predictions) -> Result<RecordBatch> {
         Field::new("model", DataType::Utf8, false),
     ]));
     let cols: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from(p.ids.clone())),
-        Arc::new(StringArray::from_iter(p.titles.iter().map(|s| s.as_deref()))),
-        Arc::new(Int64Array::from(p.times.clone())),
-        Arc::new(Float64Array::from(p.predicted.clone())),
+        Arc::new(Int64Array::from_iter_values(order.iter().map(|&i| p.ids[i]))),
+        Arc::new(StringArray::from_iter(order.iter().map(|&i| p.titles[i].as_deref()))),
+        Arc::new(Int64Array::from_iter(order.iter().map(|&i| p.times[i]))),
+        Arc::new(Float64Array::from_iter_values(order.iter().map(|&i| p.predicted[i]))),
         Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
             p.model.as_str(),
-            p.ids.len(),
+            order.len(),
         ))),
     ];
     Ok(RecordBatch::try_new(schema, cols)?)
@@ -153,38 +187,70 @@ fn csv_field(s: &str) -> String {
 /// Titles in the table are cut to this many characters (with an ellipsis).
 const TABLE_TITLE_CHARS: usize = 90;
 
-fn write_text(o: &mut impl Write, p: &Predictions, format: Format, top: Option<usize>) -> Result<()> {
-    let order = ranked(p, top);
-    let time = |i: usize| p.times[i].map(crate::clock::rfc3339).unwrap_or_default();
-    let title = |i: usize| p.titles[i].as_deref().unwrap_or("");
+/// The columns of every format, in the Parquet's order.
+const COLUMNS: [&str; 5] = ["id", "title", "time", "predicted_comments", "model"];
+
+/// A title for the table: control characters (a newline, an escape sequence) shown as escapes,
+/// so that one story stays on one line and cannot repaint the terminal.
+fn visible(title: &str) -> String {
+    title
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usize]) -> Result<()> {
+    let json_row = |i: usize| {
+        serde_json::json!({
+            "id": p.ids[i], "title": p.titles[i], "time": p.times[i],
+            "predicted_comments": p.predicted[i], "model": p.model,
+        })
+    };
     match format {
         Format::Csv => {
-            writeln!(o, "id,time,predicted_comments,title")?;
-            for i in order {
-                writeln!(o, "{},{},{},{}", p.ids[i], time(i), p.predicted[i], csv_field(title(i)))?;
+            writeln!(o, "{}", COLUMNS.join(","))?;
+            for &i in order {
+                let time = p.times[i].map(|t| t.to_string()).unwrap_or_default();
+                let title = csv_field(p.titles[i].as_deref().unwrap_or(""));
+                writeln!(o, "{},{title},{time},{},{}", p.ids[i], p.predicted[i], p.model)?;
             }
         }
         Format::Jsonl => {
-            for i in order {
-                let v = serde_json::json!({
-                    "id": p.ids[i], "title": p.titles[i], "time": p.times[i],
-                    "predicted_comments": p.predicted[i], "model": p.model,
-                });
-                writeln!(o, "{v}")?;
+            for &i in order {
+                writeln!(o, "{}", json_row(i))?;
             }
+        }
+        Format::Json => {
+            let rows: Vec<serde_json::Value> = order.iter().map(|&i| json_row(i)).collect();
+            serde_json::to_writer_pretty(&mut *o, &rows).map_err(|e| Error::new(e.to_string()))?;
+            writeln!(o)?;
         }
         Format::Table | Format::Parquet => {
             let pred: Vec<String> = order.iter().map(|&i| format!("{:.1}", p.predicted[i])).collect();
             let ids: Vec<String> = order.iter().map(|&i| p.ids[i].to_string()).collect();
             let wp = pred.iter().map(String::len).max().unwrap_or(0).max("predicted".len());
             let wi = ids.iter().map(String::len).max().unwrap_or(0).max("id".len());
-            writeln!(o, "{:>wp$}  {:>wi$}  {:<20}  title", "predicted", "id", "time (UTC)")?;
+            // The fingerprint is the same on every row: its first 12 hex digits tell models apart.
+            let model: String = p.model.chars().take("sha256:".len() + 12).collect();
+            let wm = model.len().max("model".len());
+            writeln!(
+                o,
+                "{:>wp$}  {:>wi$}  {:<20}  {:<wm$}  title",
+                "predicted", "id", "time (UTC)", "model"
+            )?;
             for (k, &i) in order.iter().enumerate() {
-                let mut t: String = title(i).chars().filter(|c| !c.is_control()).collect();
+                let time = p.times[i].map(crate::clock::rfc3339).unwrap_or_default();
+                let mut t = visible(p.titles[i].as_deref().unwrap_or(""));
                 if t.chars().count() > TABLE_TITLE_CHARS {
                     t = t.chars().take(TABLE_TITLE_CHARS - 1).collect::<String>() + "…";
                 }
-                writeln!(o, "{:>wp$}  {:>wi$}  {:<20}  {t}", pred[k], ids[k], time(i))?;
+                writeln!(o, "{:>wp$}  {:>wi$}  {time:<20}  {model:<wm$}  {t}", pred[k], ids[k])?;
             }
         }
     }

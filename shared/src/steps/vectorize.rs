@@ -1,11 +1,12 @@
 //! The `vectorize` step on files: stories table in, vectorizer artifact and features table out.
 //!
-//! The features' target is the comment count with nulls as 0 (the guide's `fillna(0)`); a null
-//! or empty title gives an empty row. The features file records the vectorizer's fingerprint
+//! The features' target is the comment count with nulls as 0 (the guide's `fillna(0)`); a table
+//! without the target column at all (stories still to come) gives null targets, which train and
+//! score refuse. A null or empty title gives an empty row. The features file records the vectorizer's fingerprint
 //! (sha256 of the artifact file), so later steps can tell which vocabulary its columns mean.
 
 use crate::error::{Error, Result};
-use crate::features::{Features, write_features, write_features_to};
+use crate::features::{Features, write_features_to_opt};
 use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
@@ -19,7 +20,7 @@ pub struct Columns {
     /// Column with the text to vectorize.
     #[arg(long, default_value = "title", value_name = "COL")]
     pub text: String,
-    /// Column with the target (nulls become 0).
+    /// Column with the target (nulls become 0; a table without it gives null targets).
     #[arg(long, default_value = "descendants", value_name = "COL")]
     pub target: String,
     /// Column with the ids.
@@ -33,15 +34,34 @@ pub struct Docs {
     pub fingerprint: String,
     pub ids: Vec<i64>,
     pub target: Vec<f64>,
+    /// False when the table had no target column: `target` is all NaN and is written as null.
+    pub has_target: bool,
     texts: StringArray,
 }
 
 impl Docs {
-    /// Read only the three columns needed; a null id or an infinite target is an error.
+    /// Read only the three columns needed; a null id or an infinite target is an error. Without
+    /// a target column, every target is NaN (written as null).
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
-        let t = Table::read(path, Some(&[&cols.id, &cols.text, &cols.target]))?;
+        // The id and text columns are required: their readers below name them if missing.
+        let t = Table::read_available(path, &[&cols.id, &cols.text, &cols.target])?;
         let name = t.name.clone();
         let ids = t.required_i64_column(&cols.id)?;
+        if !t.has_column(&cols.target) {
+            crate::info!(
+                "{name}: no column \"{}\": the features' target is null (fine for predicting; train and score need it)",
+                cols.target
+            );
+            let texts = t.str_column(&cols.text)?;
+            return Ok(Docs {
+                name,
+                fingerprint: t.fingerprint,
+                target: vec![f64::NAN; ids.len()],
+                has_target: false,
+                ids,
+                texts,
+            });
+        }
         let mut target = Vec::with_capacity(ids.len());
         for (row, v) in t.f64_column(&cols.target)?.into_iter().enumerate() {
             match v {
@@ -61,6 +81,7 @@ impl Docs {
             fingerprint: t.fingerprint,
             ids,
             target,
+            has_target: true,
             texts,
         })
     }
@@ -129,6 +150,7 @@ pub fn fit_file(
     crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
     let clock = std::time::Instant::now();
     let bytes = v.to_bytes()?;
+    let has_target = docs.has_target;
     let features = Features {
         ids: docs.ids,
         target: docs.target,
@@ -141,7 +163,9 @@ pub fn fit_file(
         .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
-    write_features_to(&mut feat_out, &features, prov).map_err(|e| e.context(format!("writing {output}")))?;
+    write_features_to_opt(&mut feat_out, &features, prov, has_target)
+        .map_err(|e| e.context(format!("writing {output}")))?;
+    crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
     commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(report(&features))
@@ -156,6 +180,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
     let clock = std::time::Instant::now();
     let x = v.body.transform(&docs.texts());
     crate::verbose!("transformed in {:.1} ms", ms(clock));
+    let has_target = docs.has_target;
     let features = Features {
         x,
         ids: docs.ids,
@@ -163,7 +188,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
         vectorizer: Some(v.fingerprint.clone()),
     };
     let prov = prov.input(&docs.name, &docs.fingerprint).input(&v.name, &v.fingerprint);
-    write_features(output, &features, prov)?;
+    crate::io::write_atomically(output, |o| write_features_to_opt(o, &features, prov, has_target))?;
     Ok(report(&features))
 }
 

@@ -34,6 +34,12 @@ impl Dump {
         let name = display_name(path).to_string();
         let mut raw = BufReader::with_capacity(1 << 16, FingerprintReader::new(inner));
         let head = raw.fill_buf().map_err(|e| Error::new(format!("reading {name}: {e}")))?;
+        if head.starts_with(b"PAR1") {
+            return Err(Error::new(format!(
+                "{name} is Parquet, not a dump: --from reads JSON Lines items as the HN API gives them \
+                 (plain or gzipped); to add to a stories table, give it to --since instead"
+            )));
+        }
         let src = if head.starts_with(&[0x1f, 0x8b]) {
             Src::Gz(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
         } else {

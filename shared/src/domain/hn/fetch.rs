@@ -4,7 +4,7 @@
 
 use super::client::{Client, ClientConfig, FetchError};
 use super::dump::Dump;
-use super::item::{Filter, Item};
+use super::item::{Dropped, Filter, Item};
 use super::journal::{self, Journal};
 use crate::error::{Context, Error, Result};
 use crate::table::{Provenance, Story, Table, read_stories, stories_to_batch, write_parquet};
@@ -33,6 +33,8 @@ pub enum Selection {
     Ids(i64, i64),
     /// A story list of the API: new, top, best, ask, show, job.
     List(String),
+    /// Every item of a dump.
+    All,
 }
 
 /// The lists the API publishes (`<name>stories.json`).
@@ -51,7 +53,9 @@ pub fn parse_id_range(s: &str) -> std::result::Result<(i64, i64), String> {
         return Err(format!("bad id range {s:?}: need 1 <= A <= B"));
     }
     if b - a >= 100_000_000 {
-        return Err(format!("bad id range {s:?}: more than 100 million ids"));
+        return Err(format!(
+            "bad id range {s:?}: more than 100 million ids (for every item of a dump, use --from DUMP --all)"
+        ));
     }
     Ok((a, b))
 }
@@ -131,8 +135,31 @@ pub struct Summary {
     pub retries: u64,
     /// Ids that failed for good, within `--max-failures`.
     pub failed: Vec<i64>,
+    /// Items selected but left out, by reason.
+    pub dropped: BTreeMap<Dropped, usize>,
     pub elapsed: Duration,
     pub output: String,
+}
+
+impl Summary {
+    /// When a run kept nothing: a warning naming the reason that dropped most and what to do.
+    pub fn nothing_kept(&self) -> Option<String> {
+        if self.kept > 0 {
+            return None;
+        }
+        let source = self.from_dump.as_deref().unwrap_or("the selection");
+        let Some((why, n)) = self.dropped.iter().max_by_key(|&(d, n)| (*n, std::cmp::Reverse(*d))) else {
+            return Some(format!(
+                "{source}: no item in the selection at all (check the ids, or --all for a whole dump)"
+            ));
+        };
+        let total: usize = self.dropped.values().sum();
+        Some(format!(
+            "{source}: no story kept: all {total} items selected were dropped, most for {} ({n}); {}",
+            why.label(),
+            why.hint()
+        ))
+    }
 }
 
 impl fmt::Display for Summary {
@@ -150,7 +177,12 @@ impl fmt::Display for Summary {
                 }
             }
         }
-        write!(f, "; {} kept, {} rows in {}", self.kept, self.rows, self.output)?;
+        write!(f, "; {} kept", self.kept)?;
+        if !self.dropped.is_empty() {
+            let parts: Vec<String> = self.dropped.iter().map(|(d, n)| format!("{n} {}", d.label())).collect();
+            write!(f, ", dropped {}", parts.join(", "))?;
+        }
+        write!(f, "; {} rows in {}", self.rows, self.output)?;
         if self.from_dump.is_none() {
             write!(
                 f,
@@ -219,6 +251,11 @@ pub fn run(req: &Request) -> Result<Summary> {
             "--list {name} needs the API: a dump has no story lists (use --latest or --ids)"
         )));
     }
+    if let (Source::Api(_), Selection::All) = (&req.source, &req.selection) {
+        return Err(Error::new(
+            "--all takes every item of a dump: give --from DUMP (from the API, use --latest or --ids)",
+        ));
+    }
     let mut prev = load_previous(req)?;
     let cap = id_cap(req)?;
     // --before holds for the previous rows too: a bound that moved down drops them (and the
@@ -241,9 +278,10 @@ pub fn run(req: &Request) -> Result<Summary> {
         prov = prov.input(name, fp);
     }
     let mut journal = None;
+    let mut ranks = None;
     let got = match &req.source {
         Source::Dump(path) => {
-            let (got, fp, name) = collect_from_dump(req, path, &prev, cap)?;
+            let (got, fp, name) = collect_from_dump(req, path, &prev, cap, &mut summary)?;
             summary.from_dump = Some(name.clone());
             summary.asked = got.len();
             prov = prov.input(&name, &fp).extra("source", format!("dump {name}"));
@@ -258,8 +296,9 @@ pub fn run(req: &Request) -> Result<Summary> {
                 backoff: req.backoff,
             });
             prov = prov.extra("api", client.base());
-            let (got, j) = collect_from_api(req, &client, &prev, cap, &mut summary)?;
+            let (got, j, r) = collect_from_api(req, &client, &prev, cap, &mut summary)?;
             journal = j;
+            ranks = r;
             got
         }
     };
@@ -267,10 +306,11 @@ pub fn run(req: &Request) -> Result<Summary> {
     if req.raw {
         let mut lines = Vec::new();
         for g in got.values() {
-            if let (Some(it), Some(js)) = (&g.item, &g.json)
-                && req.filter.keeps(it)
-            {
-                lines.push(js.as_str());
+            if let (Some(it), Some(js)) = (&g.item, &g.json) {
+                match req.filter.drops(it) {
+                    None => lines.push(js.as_str()),
+                    Some(why) => *summary.dropped.entry(why).or_default() += 1,
+                }
             }
         }
         summary.kept = lines.len();
@@ -289,21 +329,43 @@ pub fn run(req: &Request) -> Result<Summary> {
         for (id, g) in &got {
             let Some(it) = &g.item else { continue };
             rows.remove(id);
-            if req.filter.keeps(it) {
-                rows.insert(*id, it.to_story(g.fetched_at));
-                summary.kept += 1;
+            match req.filter.drops(it) {
+                None => {
+                    rows.insert(*id, it.to_story(g.fetched_at));
+                    summary.kept += 1;
+                }
+                Some(why) => *summary.dropped.entry(why).or_default() += 1,
             }
         }
         let stories: Vec<Story> = rows.into_values().collect();
         summary.rows = stories.len();
         prov = prov.extra("fetched_at", req.filter.now.to_string());
-        write_parquet(&req.output, &stories_to_batch(&stories)?, &prov)?;
+        let mut batch = stories_to_batch(&stories)?;
+        if let Some(ranks) = ranks {
+            batch = with_rank(batch, &stories, &ranks)?;
+        }
+        write_parquet(&req.output, &batch, &prov)?;
     }
     if let Some(j) = journal {
         j.remove()?;
     }
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// The stories table with a `rank` column: each story's place in the API list it came from
+/// (1 = first), null for stories merged from `--since` that were not on the list.
+fn with_rank(batch: arrow::array::RecordBatch, stories: &[Story], ranks: &Ranks) -> Result<arrow::array::RecordBatch> {
+    use arrow::datatypes::{DataType, Field, Schema};
+    let rank = arrow::array::Int64Array::from_iter(stories.iter().map(|s| ranks.get(&s.id).copied()));
+    let mut fields: Vec<Field> = batch.schema().fields().iter().map(|f| f.as_ref().clone()).collect();
+    fields.push(Field::new("rank", DataType::Int64, true));
+    let mut cols = batch.columns().to_vec();
+    cols.push(std::sync::Arc::new(rank));
+    Ok(arrow::array::RecordBatch::try_new(
+        std::sync::Arc::new(Schema::new(fields)),
+        cols,
+    )?)
 }
 
 /// The highest id `--before` allows: below the lowest id of that table (no bound when it is
@@ -323,6 +385,7 @@ fn collect_from_dump(
     path: &str,
     prev: &Previous,
     cap: Option<i64>,
+    summary: &mut Summary,
 ) -> Result<(BTreeMap<i64, Got>, String, String)> {
     let now = req.filter.now;
     let mut dump = Dump::open(path)?;
@@ -333,8 +396,13 @@ fn collect_from_dump(
     let window = |anchor: i64, id: i64| match &req.selection {
         Selection::Latest(n) => id > anchor.saturating_sub(*n as i64),
         Selection::Ids(a, b) => (*a..=*b).contains(&id),
+        Selection::All => true,
         Selection::List(_) => false, // refused in run(): a dump has no lists
     };
+    // Drops are counted per id for --latest (whose window moves, so they are pruned with it) and
+    // simply counted otherwise (a whole dump's comments would not fit in a map).
+    let mut dropped_ids: BTreeMap<i64, Dropped> = BTreeMap::new();
+    let latest = matches!(req.selection, Selection::Latest(_));
     while let Some((item, value)) = dump.next_item()? {
         let id = item.id;
         if cap.is_some_and(|c| id > c) {
@@ -344,7 +412,16 @@ fn collect_from_dump(
             anchor = anchor.max(id);
         }
         let young = prev.young.contains(&id);
-        if young || (id > prev.max_id && window(anchor, id) && req.filter.keeps(&item)) {
+        let wanted = id > prev.max_id && window(anchor, id);
+        let dropped = if wanted { req.filter.drops(&item) } else { None };
+        if let Some(why) = dropped {
+            if latest {
+                dropped_ids.insert(id, why);
+            } else {
+                *summary.dropped.entry(why).or_default() += 1;
+            }
+        }
+        if young || (wanted && dropped.is_none()) {
             let json = req.raw.then(|| value.to_string());
             got.insert(
                 id,
@@ -359,15 +436,29 @@ fn collect_from_dump(
             && got.len() > 2 * n as usize + 4096
         {
             got.retain(|&id, _| window(anchor, id) || prev.young.contains(&id));
+            dropped_ids.retain(|&id, _| window(anchor, id));
         }
     }
     if let Selection::Latest(_) = req.selection {
         got.retain(|&id, _| (window(anchor, id) && id <= anchor) || prev.young.contains(&id));
+        for (&id, &why) in &dropped_ids {
+            if window(anchor, id) && id <= anchor {
+                *summary.dropped.entry(why).or_default() += 1;
+            }
+        }
     }
     Ok((got, dump.fingerprint(), dump.name().to_string()))
 }
 
 fn unreachable_or(client: &Client, what: &str, e: FetchError) -> Error {
+    // The API's paths live under /v0: a base URL without it answers 404 for everything.
+    if e.msg.contains("404") && !client.base().trim_end_matches('/').ends_with("/v0") {
+        return Error::new(format!(
+            "the HN API at {} answered 404 for {what}: the base URL should end in /v0 (e.g. {})",
+            client.base(),
+            super::client::DEFAULT_API
+        ));
+    }
     if e.unreachable {
         Error::new(format!("cannot reach the HN API at {}: {}", client.base(), e.msg))
     } else {
@@ -375,13 +466,19 @@ fn unreachable_or(client: &Client, what: &str, e: FetchError) -> Error {
     }
 }
 
+/// Each story list id's place in its list (1 = first).
+type Ranks = std::collections::HashMap<i64, i64>;
+
+/// What the API gave, the journal still open, and list ranks (for `--list`).
+type Collected = (BTreeMap<i64, Got>, Option<Journal>, Option<Ranks>);
+
 fn collect_from_api(
     req: &Request,
     client: &Client,
     prev: &Previous,
     cap: Option<i64>,
     summary: &mut Summary,
-) -> Result<(BTreeMap<i64, Got>, Option<Journal>)> {
+) -> Result<Collected> {
     let now = req.filter.now;
     let selected: Vec<i64> = match &req.selection {
         Selection::Latest(n) => {
@@ -408,7 +505,17 @@ fn collect_from_api(
             .into_iter()
             .filter(|&id| cap.is_none_or(|c| id <= c))
             .collect(),
+        Selection::All => return Err(Error::new("--all needs --from DUMP")), // refused in run()
     };
+    // A list's order is its meaning (top, best): kept as a rank column. An id listed twice keeps
+    // its first place.
+    let ranks = matches!(req.selection, Selection::List(_)).then(|| {
+        let mut r = std::collections::HashMap::new();
+        for (i, &id) in selected.iter().enumerate() {
+            r.entry(id).or_insert(i as i64 + 1);
+        }
+        r
+    });
     let mut plan: BTreeSet<i64> = selected.iter().copied().filter(|&id| id > prev.max_id).collect();
     if prev.max_id > 0 {
         crate::verbose!(
@@ -555,7 +662,7 @@ fn collect_from_api(
         );
     }
     summary.failed = failures.into_iter().map(|(id, _)| id).collect();
-    Ok((got, journal))
+    Ok((got, journal, ranks))
 }
 
 /// Delay between starting one worker and the next.

@@ -164,6 +164,45 @@ impl Default for Filter {
     }
 }
 
+/// Why an item was left out, for the summary and for the warning when nothing is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dropped {
+    /// Not of a type asked for (`--types`; by default, not a story).
+    Type,
+    Deleted,
+    Dead,
+    NoTime,
+    NoTitle,
+    /// Younger than `--min-age`.
+    TooYoung,
+}
+
+impl Dropped {
+    /// What the summary calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Dropped::Type => "not of the types kept",
+            Dropped::Deleted => "deleted",
+            Dropped::Dead => "dead",
+            Dropped::NoTime => "no time",
+            Dropped::NoTitle => "no title",
+            Dropped::TooYoung => "too young",
+        }
+    }
+
+    /// What a user can do when this reason dropped everything.
+    pub fn hint(self) -> &'static str {
+        match self {
+            Dropped::Type => "--types all (or e.g. --types story,job) keeps other item types",
+            Dropped::Deleted => "--include-deleted keeps deleted items",
+            Dropped::Dead => "--include-dead keeps dead items",
+            Dropped::NoTime => "items without a time cannot be placed in the table",
+            Dropped::NoTitle => "stories without a title are left out as the guide does (--raw keeps them)",
+            Dropped::TooYoung => "a shorter --min-age keeps younger items",
+        }
+    }
+}
+
 /// Parse `story,job,poll` or `all`.
 pub fn parse_types(s: &str) -> Result<Option<Vec<String>>, String> {
     if s.trim() == "all" {
@@ -190,21 +229,32 @@ impl Filter {
     /// (unless asked), it has a time, a story/job/poll has a title (as the guide keeps only
     /// stories with titles), and it is old enough under `min_age`.
     pub fn keeps(&self, it: &Item) -> bool {
+        self.drops(it).is_none()
+    }
+
+    /// Why the item does not become a row (`None`: it does), checked in the order of
+    /// [`Filter::keeps`].
+    pub fn drops(&self, it: &Item) -> Option<Dropped> {
         let kind = it.kind.as_deref().unwrap_or("");
         if let Some(types) = &self.types
             && !types.iter().any(|t| t == kind)
         {
-            return false;
+            return Some(Dropped::Type);
         }
-        if (it.deleted && !self.include_deleted) || (it.dead && !self.include_dead) {
-            return false;
+        if it.deleted && !self.include_deleted {
+            return Some(Dropped::Deleted);
         }
-        let Some(time) = it.time else { return false };
+        if it.dead && !self.include_dead {
+            return Some(Dropped::Dead);
+        }
+        let Some(time) = it.time else {
+            return Some(Dropped::NoTime);
+        };
         let titled = matches!(kind, "story" | "job" | "poll");
         if titled && !it.deleted && it.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-            return false;
+            return Some(Dropped::NoTitle);
         }
-        self.old_enough(time)
+        (!self.old_enough(time)).then_some(Dropped::TooYoung)
     }
 
     /// True when an item created at `time` is at least `min_age` old.

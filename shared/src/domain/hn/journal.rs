@@ -7,10 +7,10 @@
 //! Format: JSON Lines. Line 1 `{"hn_fetch_journal":1,"request":{…}}`; then one line per id,
 //! `{"id":N,"at":FETCHED_AT,"item":{…}|null}`.
 
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result};
 use serde_json::{Value, json};
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -47,31 +47,42 @@ pub struct Journal {
 impl Journal {
     /// Open the journal at `path` for `request`: its entries if it was written for the same
     /// request, else a fresh journal (the second value says why an existing one was set aside).
+    ///
+    /// The journal is locked while open: a second hn-fetch writing the same output refuses at
+    /// once instead of "resuming" from a journal that is still being written.
     pub fn open(path: &Path, request: &Value) -> Result<(Journal, Vec<Entry>, Option<String>)> {
         let name = path.display().to_string();
-        let (entries, keep_len, note) = match std::fs::read(path) {
-            Ok(bytes) => load(&bytes, request),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), 0, None),
-            Err(e) => return Err(e).context(format!("reading journal {name}")),
-        };
-        let file = if keep_len > 0 {
-            let f = OpenOptions::new()
-                .write(true)
-                .open(path)
-                .with_context(|| format!("opening journal {name}"))?;
-            // Cut a torn last line so that appends start on a fresh line.
-            f.set_len(keep_len as u64)
-                .with_context(|| format!("repairing journal {name}"))?;
-            let mut f = f;
-            std::io::Seek::seek(&mut f, std::io::SeekFrom::End(0))
-                .with_context(|| format!("opening journal {name}"))?;
-            f
+        let mut f = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .with_context(|| format!("cannot open journal {name}"))?;
+        if !crate::io::try_lock_exclusive(&f) {
+            return Err(Error::new(format!(
+                "another hn-fetch is writing this output (its journal {name} is locked): wait for it to finish, or write to another -o"
+            )));
+        }
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .with_context(|| format!("reading journal {name}"))?;
+        let (entries, keep_len, note) = if bytes.is_empty() {
+            (Vec::new(), 0, None)
         } else {
-            let mut f = File::create(path).with_context(|| format!("cannot create journal {name}"))?;
+            load(&bytes, request)
+        };
+        // Keep the valid prefix (cutting a torn last line so that appends start on a fresh
+        // line), or start afresh with a header.
+        f.set_len(keep_len as u64)
+            .with_context(|| format!("repairing journal {name}"))?;
+        f.seek(SeekFrom::Start(keep_len as u64))
+            .with_context(|| format!("opening journal {name}"))?;
+        if keep_len == 0 {
             let header = json!({"hn_fetch_journal": FORMAT, "request": request});
             writeln!(f, "{header}").with_context(|| format!("writing journal {name}"))?;
-            f
-        };
+        }
+        let file = f;
         let j = Journal {
             path: path.to_path_buf(),
             out: BufWriter::with_capacity(1 << 16, file),

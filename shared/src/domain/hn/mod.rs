@@ -14,4 +14,4 @@ pub mod journal;
 
 pub use client::DEFAULT_API;
 pub use fetch::{FailureAllowance, LISTS, Request, Selection, Source, Summary, parse_id_range, run};
-pub use item::{Filter, Item, parse_types};
+pub use item::{Dropped, Filter, Item, parse_types};

@@ -1,4 +1,5 @@
 use super::*;
+use std::os::unix::fs::FileTypeExt;
 
 #[test]
 fn atomic_write_commits_or_leaves_nothing() {
@@ -47,21 +48,53 @@ fn commit_all_undoes_earlier_outputs_on_failure() {
 }
 
 #[test]
-fn stale_temp_files_of_dead_runs_are_removed() {
+fn stale_temp_files_are_removed_and_a_live_writer_refuses() {
     let dir = std::env::temp_dir().join(format!("hn-io-stale-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("out.parquet");
-    // No process has pid u32::MAX - 1; ours is alive.
+    // A temp file nobody holds a lock on: its run is gone.
     let dead = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 1));
-    let live = dir.join(format!(".out.parquet.tmp-{}", std::process::id()));
     let other = dir.join(format!(".other.parquet.tmp-{}", u32::MAX - 1));
-    for p in [&dead, &live, &other] {
+    for p in [&dead, &other] {
         std::fs::write(p, b"x").unwrap();
     }
-    remove_stale_temps(&target);
+    check_other_writers(&target).unwrap();
     assert!(!dead.exists(), "a dead run's temp file stays behind");
-    assert!(live.exists(), "a live run's temp file was removed");
     assert!(other.exists(), "another target's temp file was removed");
+    // A temp file locked by a live writer: a second writer of the same output refuses.
+    let live = dir.join(format!(".out.parquet.tmp-{}", u32::MAX - 2));
+    std::fs::write(&live, b"x").unwrap();
+    let held = File::open(&live).unwrap();
+    assert!(try_lock_exclusive(&held));
+    let err = Output::create(target.to_str().unwrap()).err().unwrap();
+    assert!(err.to_string().contains("is writing"), "{err}");
+    assert!(live.exists(), "a live run's temp file was removed");
+    drop(held);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn non_regular_outputs_are_written_through() {
+    assert_eq!(output_kind("-"), OutputKind::Stdout);
+    assert_eq!(output_kind("/dev/stdout"), OutputKind::Through);
+    assert_eq!(output_kind("/dev/fd/1"), OutputKind::Through);
+    assert_eq!(output_kind("no-such-dir-xyz/out.parquet"), OutputKind::Regular);
+    // A FIFO of our own (not /dev/null: a machine where an old tool replaced it shows why).
+    let dir = std::env::temp_dir().join(format!("hn-io-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("f");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string and mode.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let p = fifo.to_str().unwrap().to_string();
+    assert_eq!(output_kind(&p), OutputKind::Through);
+    let reader = std::thread::spawn(move || std::fs::read(&fifo).unwrap());
+    let mut o = Output::create(&p).unwrap();
+    assert!(o.is_through());
+    o.write_all(b"through").unwrap();
+    o.commit().unwrap();
+    assert_eq!(reader.join().unwrap(), b"through");
+    assert!(std::fs::metadata(&p).unwrap().file_type().is_fifo());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -12,21 +12,44 @@ fn preds() -> Predictions {
 
 #[test]
 fn text_formats_rank_and_escape() {
+    let p = preds();
     let mut b = Vec::new();
-    write_text(&mut b, &preds(), Format::Csv, None).unwrap();
+    write_text(&mut b, &p, Format::Csv, &ranked(&p, None)).unwrap();
     assert_eq!(
         String::from_utf8(b).unwrap(),
-        "id,time,predicted_comments,title\n2,,10,\n1,1970-01-01T00:00:00Z,5,\"a, \"\"quoted\"\"\"\n3,1970-01-02T00:00:00Z,5,c\n"
+        "id,title,time,predicted_comments,model\n2,,,10,sha256:x\n1,\"a, \"\"quoted\"\"\",0,5,sha256:x\n3,c,86400,5,sha256:x\n"
     );
     let mut b = Vec::new();
-    write_text(&mut b, &preds(), Format::Jsonl, Some(1)).unwrap();
+    write_text(&mut b, &p, Format::Jsonl, &ranked(&p, Some(1))).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
     assert_eq!((v["id"].as_i64(), v["title"].is_null()), (Some(2), true));
     let mut b = Vec::new();
-    write_text(&mut b, &preds(), Format::Table, Some(2)).unwrap();
+    write_text(&mut b, &p, Format::Json, &ranked(&p, Some(2))).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(2));
+    assert_eq!(v[1]["time"].as_i64(), Some(0));
+    let mut b = Vec::new();
+    write_text(&mut b, &p, Format::Table, &ranked(&p, Some(2))).unwrap();
     let s = String::from_utf8(b).unwrap();
     let lines: Vec<&str> = s.lines().collect();
     assert_eq!(lines.len(), 3);
     assert!(lines[0].starts_with("predicted  id"), "{s}");
     assert!(lines[1].starts_with("     10.0   2"), "{s}");
+}
+
+#[test]
+fn table_shows_control_characters() {
+    assert_eq!(visible("a\nb\u{1b}[2Jc"), "a\\nb\\u{1b}[2Jc");
+}
+
+#[test]
+fn format_follows_extension() {
+    assert_eq!(Format::choose(None, Some("p.csv")), Format::Csv);
+    assert_eq!(Format::choose(None, Some("p.JSONL")), Format::Jsonl);
+    assert_eq!(Format::choose(None, Some("p.json")), Format::Json);
+    assert_eq!(Format::choose(None, Some("p.txt")), Format::Table);
+    assert_eq!(Format::choose(None, Some("p.parquet")), Format::Parquet);
+    assert_eq!(Format::choose(None, Some("p.out")), Format::Parquet);
+    assert_eq!(Format::choose(None, None), Format::Table);
+    assert_eq!(Format::choose(Some(Format::Csv), Some("p.parquet")), Format::Csv);
 }
