@@ -30,14 +30,11 @@ use std::time::Duration;
 /// seconds, is used).
 #[derive(Parser, Debug)]
 #[command(name = "drift", version)]
-#[command(after_help = "Examples:\n  \
-    drift --reference train.parquet --current latest.parquet -o drift.json --html drift.html\n  \
-    drift --reference train.parquet --current latest.parquet --model model.bin \\\n      \
-    --vectorizer vec.bin --baseline metrics.json --history drift.jsonl -o drift.json\n  \
-    hn-fetch --latest 500 --min-age 2d -o - | drift --reference train.parquet --current - -q\n\n\
-Exit codes: 0 no dataset drift, 1 dataset drift (the report is still written), 2 trouble \
-(unreadable or empty input, no title column, too few rows, a model and vectorizer that do not \
-belong together).")]
+#[command(after_help = cli::after_help(&[
+    "drift --reference train.parquet --current latest.parquet -o drift.json --html drift.html",
+    "drift --reference train.parquet --current latest.parquet --model model.bin --vectorizer vec.bin \\\n      --baseline metrics.json --history drift.jsonl -o drift.json",
+    "hn-fetch --latest 500 --min-age 2d -o - | drift --reference train.parquet --current - -q",
+], Some("dataset drift (the report is still written)")))]
 struct Args {
     /// The reference stories, usually the training stories (Parquet; `-` for stdin).
     #[arg(long, value_name = "TRAIN")]

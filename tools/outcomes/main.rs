@@ -15,11 +15,10 @@ use std::process::ExitCode;
 #[command(
     name = "outcomes",
     version,
-    after_help = "Examples:\n  \
-    outcomes data/predictions/*.parquet --stories data/stories.parquet --history data/outcomes.history.jsonl\n  \
-    outcomes old-predictions.parquet --stories later.parquet --min-age 0 | jq .r2\n\n\
-HN_NOW=<unix seconds> pins the time written in the lines.\n\
-Exit codes: 0 ok (also when nothing has settled yet), 2 trouble (unreadable files, missing columns)."
+    after_help = cli::after_help(&[
+        "outcomes data/predictions/*.parquet --stories data/stories.parquet --history data/outcomes.history.jsonl",
+        "outcomes old-predictions.parquet --stories later.parquet --min-age 0 | jq .r2",
+    ], None)
 )]
 struct Args {
     /// Predictions files (from predict; `make predict` keeps each run in DATA/predictions/).

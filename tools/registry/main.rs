@@ -20,11 +20,11 @@ use std::process::ExitCode;
 #[command(
     name = "registry",
     version,
-    after_help = "Examples:\n  \
-    registry add --data data --model data/model.bin --vectorizer data/vectorizer.bin --metrics data/metrics.json --set TRAIN_ARGS='--eta 0.1'\n  \
-    registry promote --data data --candidate data/model.bin --test data/test.parquet --metric spearman\n  \
-    registry list --data data --json | jq '.[] | select(.champion) | .id'\n\n\
-Exit codes: 0 ok (also when promote keeps the champion), 2 trouble (unreadable files, no such model, nothing to roll back to)."
+    after_help = cli::after_help(&[
+        "registry add --data data --model data/model.bin --vectorizer data/vectorizer.bin --metrics data/metrics.json --set TRAIN_ARGS='--eta 0.1'",
+        "registry promote --data data --candidate data/model.bin --test data/test.parquet --metric spearman",
+        "registry list --data data --json | jq '.[] | select(.champion) | .id'",
+    ], None)
 )]
 struct Args {
     #[command(subcommand)]

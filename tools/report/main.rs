@@ -15,12 +15,11 @@ use std::process::ExitCode;
 /// yet". The page's time stamp honours HN_NOW (Unix seconds).
 #[derive(Parser, Debug)]
 #[command(name = "report", version)]
-#[command(after_help = "Examples:\n  \
-    report --data data --makefile Makefile -o data/report.html\n  \
-    report --data demo -o - | wc -c\n  \
-    make report DATA=demo          (the same, from the Makefile)\n\n\
-    Exit codes: 0 the page was written; 2 trouble (no such DATA folder, make cannot read the \
-    Makefile, the page cannot be written).")]
+#[command(after_help = cli::after_help(&[
+    "report --data data --makefile Makefile -o data/report.html",
+    "report --data demo -o - | wc -c",
+    "make report DATA=demo          (the same, from the Makefile)",
+], None))]
 struct Args {
     /// The DATA folder, as the Makefile's DATA variable names it.
     #[arg(long, value_name = "DIR", default_value = "data")]
