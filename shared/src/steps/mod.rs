@@ -1,5 +1,6 @@
 //! Steps: one module per tool, what it does on files. A tool's `main.rs` parses flags and calls
-//! its step; a step calls [`crate::domain`] and [`crate::plumbing`]; nothing calls a step.
+//! its step; a step calls [`crate::domain`] and [`crate::plumbing`], and only `report`, which shows
+//! what the others made, reads through another step (the registry's reading API). Nothing below calls a step.
 //!
 //! - [`split`]: train/test splits of any table (random, stratified, or by time)
 //! - [`vectorize`]: stories in; vectorizer and features out
