@@ -78,25 +78,37 @@ STAMP_score          = $(SCORE_ARGS)
 STAMP_drift          = --seed $(SEED) $(DRIFT_ARGS)
 # The champion's folder: predictions follow the symlink's target, not its time.
 STAMP_champion       = $(shell readlink $(DATA)/champion)
-$(STAMPS)/%.args: FORCE
-	@mkdir -p $(@D); printf '%s\n' $(call q,$(STAMP_$*)) >$@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+# The recipe is make functions only, which expand to nothing: no shell is started for a stamp
+# (there are nine, on every run). A stamp is a few bytes, written in place: a run killed while
+# writing one leaves text that differs, so the next run rewrites it and remakes what depends on it.
+same = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+$(STAMPS)/%.args: FORCE | $(STAMPS)/
+	$(if $(and $(wildcard $@),$(call same,$(STAMP_$*),$(file <$@))),,$(file >$@,$(STAMP_$*)))
+$(STAMPS)/:
+	@mkdir -p $@
 FORCE:
 
 # ---- Raw data: fetched, never derived, so `make clean` keeps it ----
-# The newest PREDICT_IDS ids: the stories to predict for (no minimum age: their comments are
-# still coming).
-$(DATA)/latest.parquet: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest stories, to predict for (raw data)
+# The newest id at the source, asked once (one request): both fetches derive their windows from
+# it, so they run at the same time (`make -j2`) and never overlap. A changed source or
+# PREDICT_IDS asks again, as `-W` (refresh, latest) does.
+$(DATA)/newest-id: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest id at the source, from which both fetches start (raw data)
 	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) --latest $(PREDICT_IDS) $(FETCH_ARGS) -o $@
+	$(BIN)/hn-fetch $(SOURCE) --newest-id -q -o $@
 
-# Training stories: TRAIN_IDS ids ending at the newest one at least MIN_AGE old, and below every
-# id in latest.parquet (--before), so a story predicted for is never a training row. `--since $@`
+# The newest PREDICT_IDS ids up to newest-id: the stories to predict for (no minimum age: their
+# comments are still coming).
+$(DATA)/latest.parquet: $(DATA)/newest-id $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest stories, to predict for (raw data)
+	read -r n <$(DATA)/newest-id; \
+	$(BIN)/hn-fetch $(SOURCE) --latest $(PREDICT_IDS) --below $$((n + 1)) $(FETCH_ARGS) -o $@
+
+# Training stories: TRAIN_IDS ids ending at the newest one at least MIN_AGE old, and below the
+# PREDICT_IDS newest (--below), so a story predicted for is never a training row. `--since $@`
 # makes a rerun incremental (only newer ids, plus stories too young to have settled when
 # fetched); changed fetch parameters start afresh. A killed run resumes from its journal.
-$(DATA)/stories.parquet: $(DATA)/latest.parquet $(BIN)/hn-fetch $(STAMPS)/fetch-stories.args ## stories old enough to have settled, for training (raw data)
-	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) --before $(DATA)/latest.parquet $(FETCH_ARGS) \
+$(DATA)/stories.parquet: $(DATA)/newest-id $(BIN)/hn-fetch $(STAMPS)/fetch-stories.args ## stories old enough to have settled, for training (raw data)
+	read -r n <$(DATA)/newest-id; \
+	$(BIN)/hn-fetch $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) --below $$((n - $(PREDICT_IDS) + 1)) $(FETCH_ARGS) \
 	  $(if $(or $(FRESH),$(filter $(STAMPS)/fetch-stories.args,$?)),,--since $@) -o $@
 
 # For cron: fetch again even though the files exist, then rebuild what depends on them. `-W`
@@ -248,5 +260,5 @@ clean: ## remove derived assets (fetched stories, models/, champion and historie
 	rm -rf $(STAMPS)
 
 clean-all: clean ## also remove fetched stories, the registry, the histories and the demo output
-	rm -rf $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal $(DATA)/models $(DATA)/champion \
+	rm -rf $(DATA)/newest-id $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal $(DATA)/models $(DATA)/champion \
 	  $(DATA)/predictions $(DATA)/*.history.jsonl demo

@@ -18,12 +18,13 @@ use std::time::Duration;
 /// the same command resumes where it stopped.
 #[derive(Parser, Debug)]
 #[command(name = "hn-fetch", version)]
-#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list", "newest_id"])))]
 #[command(after_help = "Examples:\n  \
     hn-fetch --latest 1000 --min-age 2d -o stories.parquet\n  \
-    hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet\n  \
     hn-fetch --from items.jsonl.gz --ids 40000000..40010000 -o stories.parquet\n  \
-    hn-fetch --list top --types all --raw -o top.jsonl")]
+    hn-fetch --newest-id -o newest-id && hn-fetch --latest 100 --below $(($(cat newest-id) + 1)) -o latest.parquet\n\n\
+Exit codes: 0 ok, 2 trouble (bad usage, unreachable API, too many failed ids, bad dump).\n\
+HN_NOW (Unix seconds) stands in for the clock of --min-age and --settle; -o - writes to stdout.")]
 struct Args {
     /// Base URL of the HN API (or anything serving its paths).
     #[arg(long, value_name = "URL", default_value = DEFAULT_API, conflicts_with = "from")]
@@ -45,6 +46,12 @@ struct Args {
     /// A story list of the API: new, top, best, ask, show or job.
     #[arg(long, value_name = "NAME", value_parser = LISTS)]
     list: Option<String>,
+
+    /// Fetch no items: write the newest id at the source (the API's maxitem, or the largest id
+    /// in the dump) as one line. Two fetches that derive their windows from it (--below) can run
+    /// at the same time and never overlap.
+    #[arg(long)]
+    newest_id: bool,
 
     /// Item types to keep, comma-separated (story, comment, job, poll, pollopt) or all.
     #[arg(long, value_name = "TYPES", default_value = "story")]
@@ -71,6 +78,11 @@ struct Args {
     /// window ends below it, so they are never training rows.
     #[arg(long, value_name = "STORIES.parquet")]
     before: Option<String>,
+
+    /// Stay below this id: --latest's window ends below it (without asking the API for its
+    /// newest id), so ids from ID up, e.g. the stories to predict for, are never fetched.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    below: Option<i64>,
 
     /// With --since: stories fetched younger than this are fetched again [default: --min-age,
     /// or 2d].
@@ -116,7 +128,8 @@ fn main() -> ExitCode {
             (Some(n), _, _) => Selection::Latest(n),
             (_, Some((a, b)), _) => Selection::Ids(a, b),
             (_, _, Some(l)) => Selection::List(l.clone()),
-            _ => hn_shared::bail!("give one of --latest, --ids, --list"), // clap's group enforces it
+            _ if args.newest_id => Selection::NewestId,
+            _ => hn_shared::bail!("give one of --latest, --ids, --list, --newest-id"), // clap's group enforces it
         };
         if args.timeout.is_zero() {
             hn_shared::bail!("--timeout must be more than 0");
@@ -139,6 +152,7 @@ fn main() -> ExitCode {
             since: args.since.clone(),
             settle,
             before: args.before.clone(),
+            below: args.below,
             concurrency: args.concurrency as usize,
             timeout: args.timeout,
             retries: args.retries,
