@@ -92,8 +92,7 @@ FORCE:
 # The newest id at the source, asked once (one request): both fetches derive their windows from
 # it, so they run at the same time (`make -j2`) and never overlap. A changed source or
 # PREDICT_IDS asks again, as `-W` (refresh, latest) does.
-$(DATA)/newest-id: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest id at the source, from which both fetches start (raw data)
-	@mkdir -p $(@D)
+$(DATA)/newest-id: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args | $(STAMPS)/ ## the newest id at the source, from which both fetches start (raw data)
 	$(BIN)/hn-fetch $(SOURCE) --newest-id -q -o $@
 
 # The newest PREDICT_IDS ids up to newest-id: the stories to predict for (no minimum age: their
@@ -148,8 +147,8 @@ $(DATA)/metrics.json: $(DATA)/model.bin $(DATA)/test_features.parquet $(BIN)/sco
 
 $(STAMPS)/score.passed: $(DATA)/metrics.json
 	@if [ -e $(GATE_FAILED) ]; then \
-	  echo "make: a score gate said no (SCORE_ARGS=$(SCORE_ARGS)); the report is $(DATA)/metrics.json" >&2; exit 1; fi
-	@touch $@
+	  echo "make: a score gate said no (SCORE_ARGS=$(SCORE_ARGS)); the report is $(DATA)/metrics.json" >&2; exit 1; fi; \
+	  touch $@
 
 # Drift at training time: the newest stories against the training stories, with the candidate.
 # Exit 1 (drift found) is a result, not a failure: the report says it; `make monitor` acts on it.
@@ -172,8 +171,8 @@ REGISTER_DRIFT := --drift $(DATA)/drift.json
 REGISTER_SETTINGS = $(foreach v,HN_API HN_DUMP TRAIN_IDS PREDICT_IDS MIN_AGE SEED FETCH_ARGS SPLIT_ARGS VECTORIZE_ARGS TRAIN_ARGS SCORE_ARGS DRIFT_ARGS,--set $(call q,$(v)=$($(v))))
 $(STAMPS)/registered: $(STAMPS)/score.passed $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/train.parquet $(DATA)/drift.json $(BIN)/registry
 	$(BIN)/registry add --data $(DATA) --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin \
-	  --metrics $(DATA)/metrics.json --reference $(DATA)/train.parquet $(REGISTER_DRIFT) $(REGISTER_SETTINGS) >$@.tmp
-	@mv -f $@.tmp $@
+	  --metrics $(DATA)/metrics.json --reference $(DATA)/train.parquet $(REGISTER_DRIFT) $(REGISTER_SETTINGS) >$@.tmp \
+	  && mv -f $@.tmp $@
 
 # ---- The champion: the registered model that serves predictions ----
 # The first registered model becomes the champion; after that only `make promote` (or
@@ -197,10 +196,12 @@ prune: $(BIN)/registry ## remove all but the newest KEEP_MODELS models (never th
 	$(BIN)/registry prune --data $(DATA) --keep $(KEEP_MODELS)
 
 # ---- Predictions, always by the champion; every run is kept in $(DATA)/predictions/ ----
+# The kept copy is a hard link: predict replaces predictions.parquet by renaming a new file over
+# it, which leaves the kept inode as it was. The time comes from bash's printf (no `date`).
 $(DATA)/predictions.parquet: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/predict ## predicted comments for the newest stories, by the champion
-	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@
-	@mkdir -p $(DATA)/predictions; t=$$(date -u -d @$${HN_NOW:-$$(date +%s)} +%Y%m%dT%H%M%SZ); \
-	  cp $@ $(DATA)/predictions/.$$t.tmp && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
+	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@; \
+	  mkdir -p $(DATA)/predictions; TZ=UTC printf -v t '%(%Y%m%dT%H%M%SZ)T' $${HN_NOW:--1}; \
+	  ln -f $@ $(DATA)/predictions/.$$t.tmp && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
 predict: $(DATA)/predictions.parquet ## predictions for the newest stories (the guide's `predict`)
 
 all: $(STAMPS)/registered $(DATA)/predictions.parquet $(DATA)/drift.json
