@@ -240,7 +240,7 @@ demo: ## run the pipeline offline on the bundled fixture dump, into demo/
 	@echo "Predicted for $$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/latest.parquet --format csv \
 	  | awk -F, 'NR>1{n++; if(!lo||$$1<lo)lo=$$1; if($$1>hi)hi=$$1} END{print n" stories, ids "lo".."hi}'); trained on \
 	$$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/train.parquet --format csv \
-	  | awk -F, 'NR>1{n++; if($$1>hi)hi=$$1} END{print n" stories, ids up to "hi}') (hn-fetch --before: none in common)"
+	  | awk -F, 'NR>1{n++; if($$1>hi)hi=$$1} END{print n" stories, ids up to "hi}') (hn-fetch --below: none in common)"
 	@echo "Drift of the newest stories from the training stories (demo/drift.html):"
 	@cat demo/.args/drift.err
 	@echo "Models (demo/models; * = champion):"

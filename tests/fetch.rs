@@ -734,42 +734,18 @@ fn newest_id_and_below_give_disjoint_windows() {
     assert_eq!(server.item_requests(), 70, "every id asked once");
 
     // With --min-age the window ends at the newest old-enough id below the bound: item i is
-    // posted at T0 + i h, so at T0 + 121 h item 97 is the newest a day old.
-    let now = T0 + 121 * 3600;
-    let o = run_at(
-        now,
-        &[
-            "--api",
-            &server.base,
-            "--latest",
-            "50",
-            "--min-age",
-            "1d",
-            "--below",
-            "101",
-            "-o",
-            p(&train),
-        ],
-    );
-    ok(&o);
-    assert_eq!(ids(&train), stories_in(48..=97));
-    // A bound below the old-enough ids leaves the search below it.
-    ok(&run_at(
-        now,
-        &[
-            "--api",
-            &server.base,
-            "--latest",
-            "10",
-            "--min-age",
-            "1d",
-            "--below",
-            "41",
-            "-o",
-            p(&train),
-        ],
-    ));
-    assert_eq!(ids(&train), stories_in(31..=40));
+    // posted at T0 + i h, so at T0 + 121 h item 97 is the newest a day old. A bound below the
+    // old-enough ids leaves the search below it.
+    let aged = |n: &str, below: &str| {
+        let args = ["--latest", n, "--min-age", "1d", "--below", below, "-o", p(&train)];
+        ok(&run_at(
+            T0 + 121 * 3600,
+            &[&["--api", &server.base][..], &args].concat(),
+        ));
+        ids(&train)
+    };
+    assert_eq!(aged("50", "101"), stories_in(48..=97));
+    assert_eq!(aged("10", "41"), stories_in(31..=40));
 
     // A dump's newest id is its largest; - writes it to stdout.
     let dump = write_dump(&dir, "items.jsonl", &items(1..=300), false);
