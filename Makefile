@@ -201,7 +201,7 @@ prune: $(BIN)/registry ## remove all but the newest KEEP_MODELS models (never th
 $(DATA)/predictions.parquet: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/predict ## predicted comments for the newest stories, by the champion
 	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@; \
 	  mkdir -p $(DATA)/predictions; TZ=UTC printf -v t '%(%Y%m%dT%H%M%SZ)T' $${HN_NOW:--1}; \
-	  ln -f $@ $(DATA)/predictions/.$$t.tmp && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
+	  { ln -f $@ $(DATA)/predictions/.$$t.tmp 2>/dev/null || cp $@ $(DATA)/predictions/.$$t.tmp; } && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
 predict: $(DATA)/predictions.parquet ## predictions for the newest stories (the guide's `predict`)
 
 all: $(STAMPS)/registered $(DATA)/predictions.parquet $(DATA)/drift.json
