@@ -78,25 +78,36 @@ STAMP_score          = $(SCORE_ARGS)
 STAMP_drift          = --seed $(SEED) $(DRIFT_ARGS)
 # The champion's folder: predictions follow the symlink's target, not its time.
 STAMP_champion       = $(shell readlink $(DATA)/champion)
-$(STAMPS)/%.args: FORCE
-	@mkdir -p $(@D); printf '%s\n' $(call q,$(STAMP_$*)) >$@.tmp; \
-	if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv -f $@.tmp $@; fi
+# The recipe is make functions only, which expand to nothing: no shell is started for a stamp
+# (there are nine, on every run). A stamp is a few bytes, written in place: a run killed while
+# writing one leaves text that differs, so the next run rewrites it and remakes what depends on it.
+same = $(and $(findstring x$(1),x$(2)),$(findstring x$(2),x$(1)))
+$(STAMPS)/%.args: FORCE | $(STAMPS)/
+	$(if $(and $(wildcard $@),$(call same,$(STAMP_$*),$(file <$@))),,$(file >$@,$(STAMP_$*)))
+$(STAMPS)/:
+	@mkdir -p $@
 FORCE:
 
 # ---- Raw data: fetched, never derived, so `make clean` keeps it ----
-# The newest PREDICT_IDS ids: the stories to predict for (no minimum age: their comments are
-# still coming).
-$(DATA)/latest.parquet: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest stories, to predict for (raw data)
-	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) --latest $(PREDICT_IDS) $(FETCH_ARGS) -o $@
+# The newest id at the source, asked once (one request): both fetches derive their windows from
+# it, so they run at the same time (`make -j2`) and never overlap. A changed source or
+# PREDICT_IDS asks again, as `-W` (refresh, latest) does.
+$(DATA)/newest-id: $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args | $(STAMPS)/ ## the newest id at the source, from which both fetches start (raw data)
+	$(BIN)/hn-fetch $(SOURCE) --newest-id -q -o $@
 
-# Training stories: TRAIN_IDS ids ending at the newest one at least MIN_AGE old, and below every
-# id in latest.parquet (--before), so a story predicted for is never a training row. `--since $@`
+# The newest PREDICT_IDS ids up to newest-id: the stories to predict for (no minimum age: their
+# comments are still coming).
+$(DATA)/latest.parquet: $(DATA)/newest-id $(BIN)/hn-fetch $(STAMPS)/fetch-latest.args ## the newest stories, to predict for (raw data)
+	read -r n <$(DATA)/newest-id; \
+	$(BIN)/hn-fetch $(SOURCE) --latest $(PREDICT_IDS) --below $$((n + 1)) $(FETCH_ARGS) -o $@
+
+# Training stories: TRAIN_IDS ids ending at the newest one at least MIN_AGE old, and below the
+# PREDICT_IDS newest (--below), so a story predicted for is never a training row. `--since $@`
 # makes a rerun incremental (only newer ids, plus stories too young to have settled when
 # fetched); changed fetch parameters start afresh. A killed run resumes from its journal.
-$(DATA)/stories.parquet: $(DATA)/latest.parquet $(BIN)/hn-fetch $(STAMPS)/fetch-stories.args ## stories old enough to have settled, for training (raw data)
-	@mkdir -p $(@D)
-	$(BIN)/hn-fetch $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) --before $(DATA)/latest.parquet $(FETCH_ARGS) \
+$(DATA)/stories.parquet: $(DATA)/newest-id $(BIN)/hn-fetch $(STAMPS)/fetch-stories.args ## stories old enough to have settled, for training (raw data)
+	read -r n <$(DATA)/newest-id; \
+	$(BIN)/hn-fetch $(SOURCE) --latest $(TRAIN_IDS) $(MIN_AGE_ARG) --below $$((n - $(PREDICT_IDS) + 1)) $(FETCH_ARGS) \
 	  $(if $(or $(FRESH),$(filter $(STAMPS)/fetch-stories.args,$?)),,--since $@) -o $@
 
 # For cron: fetch again even though the files exist, then rebuild what depends on them. `-W`
@@ -136,8 +147,8 @@ $(DATA)/metrics.json: $(DATA)/model.bin $(DATA)/test_features.parquet $(BIN)/sco
 
 $(STAMPS)/score.passed: $(DATA)/metrics.json
 	@if [ -e $(GATE_FAILED) ]; then \
-	  echo "make: a score gate said no (SCORE_ARGS=$(SCORE_ARGS)); the report is $(DATA)/metrics.json" >&2; exit 1; fi
-	@touch $@
+	  echo "make: a score gate said no (SCORE_ARGS=$(SCORE_ARGS)); the report is $(DATA)/metrics.json" >&2; exit 1; fi; \
+	  touch $@
 
 # Drift at training time: the newest stories against the training stories, with the candidate.
 # Exit 1 (drift found) is a result, not a failure: the report says it; `make monitor` acts on it.
@@ -160,8 +171,8 @@ REGISTER_DRIFT := --drift $(DATA)/drift.json
 REGISTER_SETTINGS = $(foreach v,HN_API HN_DUMP TRAIN_IDS PREDICT_IDS MIN_AGE SEED FETCH_ARGS SPLIT_ARGS VECTORIZE_ARGS TRAIN_ARGS SCORE_ARGS DRIFT_ARGS,--set $(call q,$(v)=$($(v))))
 $(STAMPS)/registered: $(STAMPS)/score.passed $(DATA)/model.bin $(DATA)/vectorizer.bin $(DATA)/train.parquet $(DATA)/drift.json $(BIN)/registry
 	$(BIN)/registry add --data $(DATA) --model $(DATA)/model.bin --vectorizer $(DATA)/vectorizer.bin \
-	  --metrics $(DATA)/metrics.json --reference $(DATA)/train.parquet $(REGISTER_DRIFT) $(REGISTER_SETTINGS) >$@.tmp
-	@mv -f $@.tmp $@
+	  --metrics $(DATA)/metrics.json --reference $(DATA)/train.parquet $(REGISTER_DRIFT) $(REGISTER_SETTINGS) >$@.tmp \
+	  && mv -f $@.tmp $@
 
 # ---- The champion: the registered model that serves predictions ----
 # The first registered model becomes the champion; after that only `make promote` (or
@@ -185,10 +196,12 @@ prune: $(BIN)/registry ## remove all but the newest KEEP_MODELS models (never th
 	$(BIN)/registry prune --data $(DATA) --keep $(KEEP_MODELS)
 
 # ---- Predictions, always by the champion; every run is kept in $(DATA)/predictions/ ----
+# The kept copy is a hard link: predict replaces predictions.parquet by renaming a new file over
+# it, which leaves the kept inode as it was. The time comes from bash's printf (no `date`).
 $(DATA)/predictions.parquet: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/predict ## predicted comments for the newest stories, by the champion
-	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@
-	@mkdir -p $(DATA)/predictions; t=$$(date -u -d @$${HN_NOW:-$$(date +%s)} +%Y%m%dT%H%M%SZ); \
-	  cp $@ $(DATA)/predictions/.$$t.tmp && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
+	$(BIN)/predict --model $(DATA)/champion/model.bin --vectorizer $(DATA)/champion/vectorizer.bin $(DATA)/latest.parquet -o $@; \
+	  mkdir -p $(DATA)/predictions; TZ=UTC printf -v t '%(%Y%m%dT%H%M%SZ)T' $${HN_NOW:--1}; \
+	  { ln -f $@ $(DATA)/predictions/.$$t.tmp 2>/dev/null || cp $@ $(DATA)/predictions/.$$t.tmp; } && mv -f $(DATA)/predictions/.$$t.tmp $(DATA)/predictions/$$t.parquet
 predict: $(DATA)/predictions.parquet ## predictions for the newest stories (the guide's `predict`)
 
 all: $(STAMPS)/registered $(DATA)/predictions.parquet $(DATA)/drift.json
@@ -227,7 +240,7 @@ demo: ## run the pipeline offline on the bundled fixture dump, into demo/
 	@echo "Predicted for $$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/latest.parquet --format csv \
 	  | awk -F, 'NR>1{n++; if(!lo||$$1<lo)lo=$$1; if($$1>hi)hi=$$1} END{print n" stories, ids "lo".."hi}'); trained on \
 	$$($(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/train.parquet --format csv \
-	  | awk -F, 'NR>1{n++; if($$1>hi)hi=$$1} END{print n" stories, ids up to "hi}') (hn-fetch --before: none in common)"
+	  | awk -F, 'NR>1{n++; if($$1>hi)hi=$$1} END{print n" stories, ids up to "hi}') (hn-fetch --below: none in common)"
 	@echo "Drift of the newest stories from the training stories (demo/drift.html):"
 	@cat demo/.args/drift.err
 	@echo "Models (demo/models; * = champion):"
@@ -248,5 +261,5 @@ clean: ## remove derived assets (fetched stories, models/, champion and historie
 	rm -rf $(STAMPS)
 
 clean-all: clean ## also remove fetched stories, the registry, the histories and the demo output
-	rm -rf $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal $(DATA)/models $(DATA)/champion \
+	rm -rf $(DATA)/newest-id $(DATA)/stories.parquet $(DATA)/latest.parquet $(DATA)/.*.journal $(DATA)/models $(DATA)/champion \
 	  $(DATA)/predictions $(DATA)/*.history.jsonl demo

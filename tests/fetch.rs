@@ -675,9 +675,11 @@ fn makefile_fetch_assets_are_raw_data() {
         assert!(o.status.success(), "make {args:?}: {}", stderr(&o));
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
-    let assets = ["data/stories.parquet", "data/latest.parquet"];
+    let assets = ["data/stories.parquet", "data/latest.parquet", "data/newest-id"];
     make(&assets);
-    // The newest 50 ids are predicted for; training takes the 200 ids below them.
+    assert_eq!(std::fs::read_to_string(dir.join(assets[2])).unwrap(), "300\n");
+    // The newest 50 ids up to the source's newest id are predicted for; training takes the 200
+    // ids below them.
     assert_eq!(ids(&dir.join(assets[1])), stories_in(251..=300));
     assert_eq!(ids(&dir.join(assets[0])), stories_in(51..=250));
     let again = make(&assets);
@@ -692,4 +694,69 @@ fn makefile_fetch_assets_are_raw_data() {
     );
     make(&["clean-all"]);
     assert!(assets.iter().all(|a| !dir.join(a).exists()));
+}
+
+/// `--newest-id` asks the source once; `--below` windows derived from it are disjoint, need no
+/// maxitem request of their own, and work with `--min-age` (what the Makefile's two fetches do
+/// at the same time).
+#[test]
+fn newest_id_and_below_give_disjoint_windows() {
+    let server = HnServer::start(&items(1..=120), Faults::default());
+    let dir = tmpdir("below");
+    let newest = dir.join("newest-id");
+    ok(&run(&["--api", &server.base, "--newest-id", "-q", "-o", p(&newest)]));
+    assert_eq!(std::fs::read_to_string(&newest).unwrap(), "120\n");
+    assert_eq!(server.item_requests(), 0, "maxitem only");
+
+    let (latest, train) = (dir.join("latest.parquet"), dir.join("train.parquet"));
+    ok(&run(&[
+        "--api",
+        &server.base,
+        "--latest",
+        "20",
+        "--below",
+        "121",
+        "-o",
+        p(&latest),
+    ]));
+    ok(&run(&[
+        "--api",
+        &server.base,
+        "--latest",
+        "50",
+        "--below",
+        "101",
+        "-o",
+        p(&train),
+    ]));
+    assert_eq!(ids(&latest), stories_in(101..=120));
+    assert_eq!(ids(&train), stories_in(51..=100));
+    assert_eq!(server.item_requests(), 70, "every id asked once");
+
+    // With --min-age the window ends at the newest old-enough id below the bound: item i is
+    // posted at T0 + i h, so at T0 + 121 h item 97 is the newest a day old. A bound below the
+    // old-enough ids leaves the search below it.
+    let aged = |n: &str, below: &str| {
+        let args = ["--latest", n, "--min-age", "1d", "--below", below, "-o", p(&train)];
+        ok(&run_at(
+            T0 + 121 * 3600,
+            &[&["--api", &server.base][..], &args].concat(),
+        ));
+        ids(&train)
+    };
+    assert_eq!(aged("50", "101"), stories_in(48..=97));
+    assert_eq!(aged("10", "41"), stories_in(31..=40));
+
+    // A dump's newest id is its largest; - writes it to stdout.
+    let dump = write_dump(&dir, "items.jsonl", &items(1..=300), false);
+    let o = run(&["--from", p(&dump), "--newest-id", "-q", "-o", "-"]);
+    ok(&o);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "300\n");
+    let o = run(&["--from", p(&dump), "--latest", "30", "--below", "271", "-o", p(&train)]);
+    ok(&o);
+    assert_eq!(ids(&train), stories_in(241..=270));
+    let empty = write_dump(&dir, "empty.jsonl", &[], false);
+    let err = trouble(&run(&["--from", p(&empty), "--newest-id", "-o", p(&newest)]));
+    assert!(err.contains("no items"), "{err}");
+    assert_eq!(std::fs::read_to_string(&newest).unwrap(), "120\n", "kept as it was");
 }

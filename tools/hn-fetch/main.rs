@@ -18,12 +18,11 @@ use std::time::Duration;
 /// the same command resumes where it stopped.
 #[derive(Parser, Debug)]
 #[command(name = "hn-fetch", version)]
-#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list", "all"])))]
+#[command(group(ArgGroup::new("selection").required(true).args(["latest", "ids", "list", "all", "newest_id"])))]
 #[command(after_help = cli::after_help(&[
-    "hn-fetch --latest 1000 --min-age 2d -o stories.parquet",
     "hn-fetch --latest 1000 --min-age 2d --since stories.parquet -o stories.parquet",
     "hn-fetch --from items.jsonl.gz --all -o stories.parquet",
-    "hn-fetch --list top --types all --raw -o top.jsonl",
+    "hn-fetch --newest-id -o newest-id && hn-fetch --latest 100 --below $(($(cat newest-id) + 1)) -o latest.parquet",
 ], None))]
 struct Args {
     /// Base URL of the HN API (or anything serving its paths).
@@ -52,6 +51,12 @@ struct Args {
     #[arg(long, requires = "from")]
     all: bool,
 
+    /// Fetch no items: write the newest id at the source (the API's maxitem, or the largest id
+    /// in the dump) as one line. Two fetches that derive their windows from it (--below) can run
+    /// at the same time and never overlap.
+    #[arg(long)]
+    newest_id: bool,
+
     /// Item types to keep, comma-separated (story, comment, job, poll, pollopt) or all.
     #[arg(long, value_name = "TYPES", default_value = "story")]
     types: String,
@@ -77,6 +82,11 @@ struct Args {
     /// window ends below it, so they are never training rows.
     #[arg(long, value_name = "STORIES.parquet")]
     before: Option<String>,
+
+    /// Stay below this id: --latest's window ends below it (without asking the API for its
+    /// newest id), so ids from ID up, e.g. the stories to predict for, are never fetched.
+    #[arg(long, value_name = "ID", value_parser = clap::value_parser!(i64).range(1..))]
+    below: Option<i64>,
 
     /// With --since: stories fetched younger than this are fetched again [default: --min-age,
     /// or 2d].
@@ -123,7 +133,8 @@ fn main() -> ExitCode {
             (_, Some((a, b)), _) => Selection::Ids(a, b),
             (_, _, Some(l)) => Selection::List(l.clone()),
             _ if args.all => Selection::All,
-            _ => hn_shared::bail!("give one of --latest, --ids, --list, --all"), // clap's group enforces it
+            _ if args.newest_id => Selection::NewestId,
+            _ => hn_shared::bail!("give one of --latest, --ids, --list, --all, --newest-id"), // clap's group enforces it
         };
         if args.timeout.is_zero() {
             hn_shared::bail!("--timeout must be more than 0");
@@ -146,6 +157,7 @@ fn main() -> ExitCode {
             since: args.since.clone(),
             settle,
             before: args.before.clone(),
+            below: args.below,
             concurrency: args.concurrency as usize,
             timeout: args.timeout,
             retries: args.retries,

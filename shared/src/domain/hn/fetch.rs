@@ -35,6 +35,9 @@ pub enum Selection {
     List(String),
     /// Every item of a dump.
     All,
+    /// No items: the newest id at the source, written as one line of text. `make` fetches it
+    /// once so that two fetches can derive disjoint windows from it and run at the same time.
+    NewestId,
 }
 
 /// The lists the API publishes (`<name>stories.json`).
@@ -106,6 +109,9 @@ pub struct Request {
     /// A stories table whose ids this fetch stays below (`--before`): the stories a model will
     /// predict for, which must never be training rows.
     pub before: Option<String>,
+    /// Stay below this id (`--below`): the first id of the stories to predict for, known
+    /// without reading them. With `--latest` it is the window's top, so no maxitem request.
+    pub below: Option<i64>,
     pub concurrency: usize,
     pub timeout: Duration,
     pub retries: u32,
@@ -139,6 +145,8 @@ pub struct Summary {
     pub dropped: BTreeMap<Dropped, usize>,
     pub elapsed: Duration,
     pub output: String,
+    /// `--newest-id`: the id written.
+    pub newest_id: Option<i64>,
 }
 
 impl Summary {
@@ -165,6 +173,9 @@ impl Summary {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.elapsed.as_secs_f64();
+        if let Some(id) = self.newest_id {
+            return write!(f, "newest id {id} -> {}; {secs:.2}s", self.output);
+        }
         match &self.from_dump {
             Some(d) => write!(f, "{d}: {} items selected", self.asked)?,
             None => {
@@ -255,6 +266,9 @@ pub fn run(req: &Request) -> Result<Summary> {
         return Err(Error::new(
             "--all takes every item of a dump: give --from DUMP (from the API, use --latest or --ids)",
         ));
+    }
+    if req.selection == Selection::NewestId {
+        return write_newest_id(req, started);
     }
     let mut prev = load_previous(req)?;
     let cap = id_cap(req)?;
@@ -368,16 +382,52 @@ fn with_rank(batch: arrow::array::RecordBatch, stories: &[Story], ranks: &Ranks)
     )?)
 }
 
-/// The highest id `--before` allows: below the lowest id of that table (no bound when it is
-/// empty or not given).
+/// The highest id `--before` and `--below` allow: below the lowest id of that table and below
+/// the given id (no bound when neither is given or the table is empty).
 fn id_cap(req: &Request) -> Result<Option<i64>> {
-    let Some(path) = &req.before else { return Ok(None) };
+    let below = req.below.map(|b| b - 1);
+    let Some(path) = &req.before else { return Ok(below) };
     let t = Table::read(path, Some(&["id"])).context("--before")?;
     let lowest = t.required_i64_column("id").context("--before")?.into_iter().min();
     if let Some(l) = lowest {
         crate::verbose!("--before {}: ids below {l}", t.name);
     }
-    Ok(lowest.map(|l| l - 1))
+    Ok(match (lowest.map(|l| l - 1), below) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// `--newest-id`: the source's newest id (the API's maxitem, or the largest id in the dump) as
+/// one line of text.
+fn write_newest_id(req: &Request, started: Instant) -> Result<Summary> {
+    let newest = match &req.source {
+        Source::Api(base) => {
+            let client = Client::new(ClientConfig {
+                base: base.clone(),
+                concurrency: 1,
+                timeout: req.timeout,
+                retries: req.retries,
+                backoff: req.backoff,
+            });
+            client.max_item().map_err(|e| unreachable_or(&client, "maxitem", e))?
+        }
+        Source::Dump(path) => {
+            let mut dump = Dump::open(path)?;
+            let mut newest = None;
+            while let Some((item, _)) = dump.next_item()? {
+                newest = newest.max(Some(item.id));
+            }
+            newest.ok_or_else(|| Error::new(format!("{}: no items in the dump", dump.name())))?
+        }
+    };
+    crate::io::write_atomically(&req.output, |o| Ok(writeln!(o, "{newest}")?))?;
+    Ok(Summary {
+        newest_id: Some(newest),
+        elapsed: started.elapsed(),
+        output: req.output.clone(),
+        ..Default::default()
+    })
 }
 
 fn collect_from_dump(
@@ -397,7 +447,7 @@ fn collect_from_dump(
         Selection::Latest(n) => id > anchor.saturating_sub(*n as i64),
         Selection::Ids(a, b) => (*a..=*b).contains(&id),
         Selection::All => true,
-        Selection::List(_) => false, // refused in run(): a dump has no lists
+        Selection::List(_) | Selection::NewestId => false, // handled in run()
     };
     // Drops are counted per id for --latest (whose window moves, so they are pruned with it) and
     // simply counted otherwise (a whole dump's comments would not fit in a map).
@@ -482,8 +532,15 @@ fn collect_from_api(
     let now = req.filter.now;
     let selected: Vec<i64> = match &req.selection {
         Selection::Latest(n) => {
-            let newest = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
-            let max = cap.map_or(newest, |c| newest.min(c));
+            // `--below` names the window's top (make read it from the source once, in
+            // `--newest-id`): asking maxitem again would only cost a round trip.
+            let max = match (req.below, cap) {
+                (Some(_), Some(c)) => c,
+                _ => {
+                    let newest = client.max_item().map_err(|e| unreachable_or(client, "maxitem", e))?;
+                    cap.map_or(newest, |c| newest.min(c))
+                }
+            };
             let end = match req.filter.min_age {
                 Some(age) => newest_old_enough(client, max, now - age, req.concurrency)?,
                 None => max,
@@ -499,6 +556,7 @@ fn collect_from_api(
             }
             (*a..=(*b).min(max).min(cap.unwrap_or(i64::MAX))).collect()
         }
+        Selection::NewestId => Vec::new(), // handled in run()
         Selection::List(name) => client
             .list(name)
             .map_err(|e| unreachable_or(client, &format!("{name}stories"), e))?

@@ -42,6 +42,7 @@ fn dump_request(path: &str, since: Option<String>, out: &str) -> Request {
         since,
         settle: 1000,
         before: None,
+        below: None,
         concurrency: 1,
         timeout: Duration::from_secs(1),
         retries: 0,
