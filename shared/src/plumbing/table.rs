@@ -456,12 +456,24 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
     let meta: std::collections::HashMap<String, String> =
         kvs.into_iter().filter_map(|kv| Some((kv.key, kv.value?))).collect();
     let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(meta));
-    let batch = batch.clone().with_schema(schema.clone())?;
-    let mut w = ArrowWriter::try_new(out, schema, Some(props))?;
-    if batch.num_rows() == 0 || batch.num_rows() > ROW_GROUP_ROWS || batch.get_array_memory_size() < PARALLEL_BYTES {
-        // No row group, or several (the writer's own batching decides where they split), or
-        // too little to be worth the thread pool.
-        w.write(&batch)?;
+    let batch = batch.clone().with_schema(schema)?;
+    let parallel = batch.get_array_memory_size() >= PARALLEL_BYTES;
+    encode(out, &batch, props, parallel)
+}
+
+/// Encode `batch` as one Parquet file into `out`; `parallel` encodes the columns of a single
+/// row group on the thread pool (the same bytes, see the test).
+fn encode<W: std::io::Write + Send>(
+    out: W,
+    batch: &RecordBatch,
+    props: WriterProperties,
+    parallel: bool,
+) -> Result<()> {
+    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
+    if !parallel || batch.num_rows() == 0 || batch.num_rows() > ROW_GROUP_ROWS {
+        // Too little to be worth the thread pool, or no row group, or several (the writer's
+        // own batching decides where they split).
+        w.write(batch)?;
         w.close()?;
         return Ok(());
     }
