@@ -83,3 +83,53 @@ fn garbage_and_empty_inputs_are_errors() {
     );
     std::fs::remove_file(&p).unwrap();
 }
+
+#[test]
+fn columns_encoded_in_parallel_give_the_same_bytes() {
+    use arrow::array::{Float64Array, ListArray, UInt32Array};
+    use arrow::buffer::OffsetBuffer;
+    // A features-like table: ids, a nullable number, sparse rows as list<u32>, and text.
+    let rows = 5000;
+    let lens: Vec<usize> = (0..rows).map(|i| i % 9).collect();
+    let values = UInt32Array::from_iter_values(
+        (0..lens.iter().sum::<usize>() as u32).map(|v| v.wrapping_mul(2_654_435_761) % 40_000),
+    );
+    let list = ListArray::new(
+        Arc::new(Field::new_list_field(DataType::UInt32, false)),
+        OffsetBuffer::from_lengths(lens),
+        Arc::new(values),
+        None,
+    );
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, false),
+        Field::new("target", DataType::Float64, true),
+        Field::new("indices", list.data_type().clone(), false),
+        Field::new("title", DataType::Utf8, true),
+    ]));
+    let batch = RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(Int64Array::from_iter_values(0..rows as i64)),
+            Arc::new(Float64Array::from_iter(
+                (0..rows).map(|i| (i % 7 != 0).then_some(i as f64 / 3.0)),
+            )),
+            Arc::new(list),
+            Arc::new(StringArray::from_iter(
+                (0..rows).map(|i| (i % 11 != 0).then(|| format!("title {}", i % 97))),
+            )),
+        ],
+    )
+    .unwrap();
+    let props = || {
+        WriterProperties::builder()
+            .set_compression(Compression::SNAPPY)
+            .set_dictionary_enabled(false)
+            .set_column_dictionary_enabled(ColumnPath::from("title"), true)
+            .set_data_page_row_count_limit(1000)
+            .build()
+    };
+    let (mut one, mut many) = (Vec::new(), Vec::new());
+    encode(&mut one, &batch, props(), false).unwrap();
+    encode(&mut many, &batch, props(), true).unwrap();
+    assert!(one == many, "parallel encoding changed the file");
+}
