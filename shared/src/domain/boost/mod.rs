@@ -200,6 +200,9 @@ impl Params {
     }
 }
 
+/// A feature no tree splits on, in [`Booster::by_slot`]'s table.
+const NO_SLOT: u32 = u32::MAX;
+
 /// A trained model: the intercept and the trees, whose outputs add up in margin space.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Booster {
@@ -222,15 +225,69 @@ impl Booster {
         self.objective.to_target(self.predict_margin(indices, values))
     }
 
-    /// Predictions for every row of `x`, in parallel.
+    /// Predictions for every row of `x`, in parallel. The same numbers as [`Booster::predict_row`]
+    /// on each row (the same comparisons, the trees summed in the same order), but each row is
+    /// first scattered into a small dense array of the features the trees split on, so a node
+    /// reads its feature directly instead of binary-searching the row: `score` spent ~30 % of
+    /// its CPU in those searches.
     pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        let (slot_of, trees) = self.by_slot();
+        let n_slots = slot_of.iter().filter(|&&s| s != NO_SLOT).count();
         (0..x.n_rows())
             .into_par_iter()
-            .map(|r| {
-                let (i, v) = x.row(r);
-                self.predict_row(i, v)
-            })
+            .map_init(
+                || (vec![0.0f32; n_slots], vec![false; n_slots]),
+                |(vals, present), r| {
+                    let (indices, values) = x.row(r);
+                    let slots = indices.iter().zip(values).filter_map(|(&f, &v)| {
+                        slot_of
+                            .get(f as usize)
+                            .filter(|&&s| s != NO_SLOT)
+                            .map(|&s| (s as usize, v))
+                    });
+                    for (s, v) in slots.clone() {
+                        vals[s] = v;
+                        present[s] = true;
+                    }
+                    let margin = self.base_score
+                        + trees
+                            .iter()
+                            .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
+                            .sum::<f64>();
+                    for (s, _) in slots {
+                        present[s] = false;
+                    }
+                    self.objective.to_target(margin)
+                },
+            )
             .collect()
+    }
+
+    /// The trees with each split's feature renumbered to a dense slot (features in order of
+    /// first use), and the slot of every feature up to the largest split on (`NO_SLOT` for
+    /// features no tree splits on).
+    fn by_slot(&self) -> (Vec<u32>, Vec<Tree>) {
+        let splits = || self.trees.iter().flat_map(|t| &t.nodes).filter(|n| !n.is_leaf());
+        let top = splits().map(|n| n.feature as usize + 1).max().unwrap_or(0);
+        let mut slot_of = vec![NO_SLOT; top];
+        let mut n_slots = 0u32;
+        let trees = self
+            .trees
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                for n in t.nodes.iter_mut().filter(|n| !n.is_leaf()) {
+                    let s = &mut slot_of[n.feature as usize];
+                    if *s == NO_SLOT {
+                        *s = n_slots;
+                        n_slots += 1;
+                    }
+                    n.feature = *s;
+                }
+                t
+            })
+            .collect();
+        (slot_of, trees)
     }
 
     /// Total split gain per feature over all trees, largest first (ties by feature index).

@@ -80,15 +80,22 @@ impl Tree {
 
     /// The leaf a sparse row (strictly increasing `indices`) lands in.
     pub fn leaf_index(&self, indices: &[u32], values: &[f32]) -> usize {
+        self.leaf_of(|f| indices.binary_search(&f).ok().map(|k| values[k]))
+    }
+
+    /// The leaf a row lands in, `value_of(feature)` giving the row's value of a node's feature
+    /// (None when absent). The one walk behind every way a row is laid out.
+    #[inline]
+    pub fn leaf_of(&self, value_of: impl Fn(u32) -> Option<f32>) -> usize {
         let mut n = 0usize;
         loop {
             let node = &self.nodes[n];
             if node.is_leaf() {
                 return n;
             }
-            let left = match indices.binary_search(&node.feature) {
-                Ok(k) => values[k] < node.threshold,
-                Err(_) => node.default_left,
+            let left = match value_of(node.feature) {
+                Some(v) => v < node.threshold,
+                None => node.default_left,
             };
             n = if left { node.left } else { node.right } as usize;
         }

@@ -296,6 +296,28 @@ fn synthetic(n: usize, cols: u32, seed: u64) -> (Csr, Vec<f64>) {
 }
 
 #[test]
+fn whole_matrix_prediction_equals_row_by_row() {
+    // predict() scatters rows into slots of the split features; predict_row() binary-searches:
+    // the same bits on rows with split features, unused ones, none, and features past any split.
+    let (x, y) = synthetic(800, 40, 3);
+    for p in [exact(), hist()] {
+        let (b, _) = train(&x, &y, &Params { n_estimators: 8, ..p }, None).unwrap();
+        let mut rows = x.clone();
+        rows.push_row(&[], &[]);
+        rows.push_row(&[0, 1, 39], &[0.5, 1.0, 0.25]);
+        let mut wide = Csr::new(1000);
+        wide.push_row(&[1, 3, 999], &[1.0, 0.75, 3.0]);
+        for m in [&rows, &wide] {
+            let each: Vec<f64> = (0..m.n_rows())
+                .map(|r| m.row(r))
+                .map(|(i, v)| b.predict_row(i, v))
+                .collect();
+            assert_eq!(b.predict(m), each);
+        }
+    }
+}
+
+#[test]
 fn deterministic_under_a_seed_and_any_thread_count() {
     let (x, y) = synthetic(3000, 40, 1);
     for method in [exact(), hist()] {
