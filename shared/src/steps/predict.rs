@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::table::{Provenance, Table, write_parquet};
 use crate::tfidf::Vectorizer;
-use arrow::array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
+use arrow::array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use std::io::Write;
 use std::sync::Arc;
@@ -79,10 +79,19 @@ pub struct PredictJob {
 /// Predictions, row for row with the stories read.
 pub struct Predictions {
     pub ids: Vec<i64>,
-    pub titles: Vec<Option<String>>,
+    /// The input's title column as read (not copied row by row: the Parquet output in the
+    /// input's order writes it as it is).
+    pub titles: StringArray,
     pub times: Vec<Option<i64>>,
     pub predicted: Vec<f64>,
     pub model: String,
+}
+
+impl Predictions {
+    /// Row `i`'s title (None when null).
+    pub fn title(&self, i: usize) -> Option<&str> {
+        self.titles.is_valid(i).then(|| self.titles.value(i))
+    }
 }
 
 /// Read, check the pair belongs together, transform, predict, write. Returns the predictions.
@@ -107,16 +116,16 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
     }
-    let titles_arr = t.str_column(&c.title)?;
-    let titles: Vec<Option<String>> = titles_arr.iter().map(|s| s.map(str::to_string)).collect();
+    let titles = t.str_column(&c.title)?;
     let times = if t.has_column(&c.time) {
         t.i64_column(&c.time)?
     } else {
         crate::verbose!("{}: no column \"{}\": times left empty", t.name, c.time);
         vec![None; ids.len()]
     };
-    let texts: Vec<Option<&str>> = titles.iter().map(|s| s.as_deref()).collect();
+    let texts: Vec<Option<&str>> = titles.iter().collect();
     let x = vec.body.transform(&texts);
+    drop(texts);
     let predicted = model.body.predict(&x);
     let p = Predictions {
         ids,
@@ -157,7 +166,11 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
     ]));
     let cols: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::from_iter_values(order.iter().map(|&i| p.ids[i]))),
-        Arc::new(StringArray::from_iter(order.iter().map(|&i| p.titles[i].as_deref()))),
+        if order.iter().copied().eq(0..p.ids.len()) {
+            Arc::new(p.titles.clone())
+        } else {
+            Arc::new(StringArray::from_iter(order.iter().map(|&i| p.title(i))))
+        },
         Arc::new(Int64Array::from_iter(order.iter().map(|&i| p.times[i]))),
         Arc::new(Float64Array::from_iter_values(order.iter().map(|&i| p.predicted[i]))),
         Arc::new(StringArray::from_iter_values(std::iter::repeat_n(
@@ -208,7 +221,7 @@ fn visible(title: &str) -> String {
 fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usize]) -> Result<()> {
     let json_row = |i: usize| {
         serde_json::json!({
-            "id": p.ids[i], "title": p.titles[i], "time": p.times[i],
+            "id": p.ids[i], "title": p.title(i), "time": p.times[i],
             "predicted_comments": p.predicted[i], "model": p.model,
         })
     };
@@ -217,7 +230,7 @@ fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usiz
             writeln!(o, "{}", COLUMNS.join(","))?;
             for &i in order {
                 let time = p.times[i].map(|t| t.to_string()).unwrap_or_default();
-                let title = csv_field(p.titles[i].as_deref().unwrap_or(""));
+                let title = csv_field(p.title(i).unwrap_or(""));
                 writeln!(o, "{},{title},{time},{},{}", p.ids[i], p.predicted[i], p.model)?;
             }
         }
@@ -246,7 +259,7 @@ fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usiz
             )?;
             for (k, &i) in order.iter().enumerate() {
                 let time = p.times[i].map(crate::clock::rfc3339).unwrap_or_default();
-                let mut t = visible(p.titles[i].as_deref().unwrap_or(""));
+                let mut t = visible(p.title(i).unwrap_or(""));
                 if t.chars().count() > TABLE_TITLE_CHARS {
                     t = t.chars().take(TABLE_TITLE_CHARS - 1).collect::<String>() + "…";
                 }
