@@ -163,7 +163,7 @@ impl fmt::Display for Settings {
 pub struct Vectorizer {
     settings: Settings,
     n_docs: u64,
-    vocabulary: Vec<String>,
+    vocabulary: Vocabulary,
     idf: Vec<f64>,
     #[serde(skip)]
     ready: OnceLock<Ready>,
@@ -173,7 +173,77 @@ pub struct Vectorizer {
 #[derive(Debug)]
 struct Ready {
     analyzer: Analyzer,
-    index: Interner,
+}
+
+/// The vocabulary in feature order, kept in an interner: the terms back to back in one string
+/// (no allocation per term when a vectorizer is read) and the term index transform looks terms
+/// up in, built while decoding instead of from a second copy of the terms. Stored as a sequence
+/// of strings: the same bytes a `Vec<String>` has.
+#[derive(Debug)]
+struct Vocabulary(Interner);
+
+impl Vocabulary {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn terms(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.0.len() as u32).map(|i| self.0.get(i))
+    }
+}
+
+impl PartialEq for Vocabulary {
+    fn eq(&self, o: &Self) -> bool {
+        self.terms().eq(o.terms())
+    }
+}
+
+impl Serialize for Vocabulary {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.terms())
+    }
+}
+
+impl<'de> Deserialize<'de> for Vocabulary {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
+        /// One term, interned as it is decoded; `false` when it was there already.
+        struct Term<'a>(&'a mut Interner);
+        impl<'de> DeserializeSeed<'de> for Term<'_> {
+            type Value = bool;
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+                d.deserialize_str(self)
+            }
+        }
+        impl Visitor<'_> for Term<'_> {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a term")
+            }
+            fn visit_str<E>(self, t: &str) -> std::result::Result<bool, E> {
+                let n = self.0.len();
+                Ok(self.0.intern(t) as usize == n)
+            }
+        }
+        struct Terms;
+        impl<'de> Visitor<'de> for Terms {
+            type Value = Interner;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a sequence of terms")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Interner, A::Error> {
+                // The hint comes from the file: capped so a damaged length cannot ask for memory.
+                let mut terms = Interner::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while let Some(new) = seq.next_element_seed(Term(&mut terms))? {
+                    if !new {
+                        return Err(A::Error::custom("a term appears twice in the vocabulary"));
+                    }
+                }
+                Ok(terms)
+            }
+        }
+        d.deserialize_seq(Terms).map(Vocabulary)
+    }
 }
 
 impl PartialEq for Vectorizer {
@@ -226,11 +296,11 @@ impl Vectorizer {
         let kept = prune(&terms, &df, &tf, n, &settings)?;
 
         let mut new_index = vec![u32::MAX; terms.len()];
-        let mut vocabulary = Vec::with_capacity(kept.len());
+        let mut vocabulary = Interner::with_capacity(kept.len());
         let mut idf = Vec::with_capacity(kept.len());
         for (i, &g) in kept.iter().enumerate() {
             new_index[g] = i as u32;
-            vocabulary.push(terms.get(g as u32).to_string());
+            vocabulary.intern_hashed(terms.get(g as u32), terms.hash_of(g as u32));
             idf.push(smooth_idf(n, df[g]));
         }
         drop(terms);
@@ -257,11 +327,11 @@ impl Vectorizer {
         let v = Vectorizer {
             settings,
             n_docs: n as u64,
-            vocabulary,
+            vocabulary: Vocabulary(vocabulary),
             idf,
             ready: OnceLock::new(),
         };
-        // The transform index is built on first use: fitting alone does not need it.
+        // The analyzer for transform is built on first use: fitting alone does not need it.
         let x = Rows::concat(parts, v.n_features());
         Ok((v, x))
     }
@@ -300,13 +370,18 @@ impl Vectorizer {
         if u32::try_from(self.vocabulary.len()).is_err() {
             return Err(bad("too many terms".into()));
         }
-        if let Some(w) = self.vocabulary.windows(2).find(|w| w[0] >= w[1]) {
-            return Err(bad(format!("vocabulary not sorted at {:?}", w[1])));
+        if let Some((_, t)) = self
+            .vocabulary
+            .terms()
+            .zip(self.vocabulary.terms().skip(1))
+            .find(|(a, b)| a >= b)
+        {
+            return Err(bad(format!("vocabulary not sorted at {t:?}")));
         }
         if let Some(x) = self.idf.iter().find(|x| !x.is_finite() || **x < 1.0) {
             return Err(bad(format!("idf value {x}")));
         }
-        // Only check that the pattern compiles: the term index is built on first transform, so
+        // Only check that the pattern compiles: the analyzer is built on first transform, so
         // reading a vectorizer just for its terms (train --vectorizer, vocabulary) stays cheap.
         self.settings.analyzer().map_err(|e| bad(e.to_string()))?;
         Ok(())
@@ -317,7 +392,7 @@ impl Vectorizer {
             // A silently different tokenizer would give wrong features: there is none to fall
             // back to, and none is needed.
             let analyzer = self.settings.analyzer().expect("pattern checked by fit and read"); // ok: fit() and check() compile it before any transform
-            Ready::new(self, analyzer)
+            Ready { analyzer }
         })
     }
 
@@ -327,12 +402,12 @@ impl Vectorizer {
 
     /// The term of a feature index (for feature-importance reports).
     pub fn term(&self, index: u32) -> Option<&str> {
-        self.vocabulary.get(index as usize).map(String::as_str)
+        (index < self.vocabulary.len() as u32).then(|| self.vocabulary.0.get(index))
     }
 
     /// The feature index of a term, if it is in the vocabulary.
     pub fn index_of(&self, term: &str) -> Option<u32> {
-        self.ready().index.find(term)
+        self.vocabulary.0.find(term)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -344,8 +419,9 @@ impl Vectorizer {
         self.n_docs
     }
 
-    pub fn vocabulary(&self) -> &[String] {
-        &self.vocabulary
+    /// The terms in feature order.
+    pub fn vocabulary(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.vocabulary.terms()
     }
 
     pub fn idf(&self) -> &[f64] {
@@ -367,7 +443,7 @@ impl Vectorizer {
                     ids.clear();
                     if let Some(text) = doc {
                         ready.analyzer.terms(text, &mut scratch, |t| {
-                            if let Some(i) = ready.index.find(t) {
+                            if let Some(i) = self.vocabulary.0.find(t) {
                                 ids.push(i);
                             }
                         });
@@ -379,17 +455,6 @@ impl Vectorizer {
             })
             .collect();
         Rows::concat(parts, self.n_features())
-    }
-}
-
-impl Ready {
-    fn new(v: &Vectorizer, analyzer: Analyzer) -> Ready {
-        // The vocabulary is unique (checked), so ids are the feature indices.
-        let mut index = Interner::with_capacity(v.vocabulary.len());
-        v.vocabulary.iter().for_each(|t| {
-            index.intern(t);
-        });
-        Ready { analyzer, index }
     }
 }
 

@@ -196,7 +196,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
 /// and scripts that want to see what the feature columns mean.
 pub fn write_vocabulary_jsonl(v: &Vectorizer) -> Result<()> {
     crate::io::write_atomically("-", |out| {
-        for (i, (t, idf)) in v.vocabulary().iter().zip(v.idf()).enumerate() {
+        for (i, (t, idf)) in v.vocabulary().zip(v.idf()).enumerate() {
             let line = serde_json::json!({"index": i, "term": t, "idf": idf});
             writeln!(out, "{line}")?;
         }
