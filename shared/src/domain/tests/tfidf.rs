@@ -203,3 +203,30 @@ fn artifact_round_trip_and_refusals() {
             .contains("truncated")
     );
 }
+
+#[test]
+fn a_vocabulary_with_a_repeated_or_unsorted_term_is_refused() {
+    let with = |terms: &[&str]| {
+        let mut index = Interner::with_capacity(terms.len());
+        terms.iter().for_each(|t| {
+            index.intern(t);
+        });
+        let v = Vectorizer {
+            settings: Settings::default(),
+            n_docs: 2,
+            vocabulary: Vocabulary(index),
+            idf: vec![1.0; terms.len()],
+            ready: OnceLock::new(),
+        };
+        v.to_bytes().unwrap()
+    };
+    assert!(Vectorizer::from_bytes(&with(&["aa", "bb"])).is_ok());
+    // The terms are decoded straight into the index: a repeated one must not shift the ids.
+    let mut twice = with(&["aa", "bb"]);
+    let at = twice.windows(2).rposition(|w| w == b"bb").unwrap();
+    twice[at..at + 2].copy_from_slice(b"aa");
+    let e = Vectorizer::from_bytes(&twice).unwrap_err().to_string();
+    assert!(e.contains("appears twice"), "{e}");
+    let e = Vectorizer::from_bytes(&with(&["bb", "aa"])).unwrap_err().to_string();
+    assert!(e.contains("not sorted"), "{e}");
+}
