@@ -196,13 +196,13 @@ impl Client {
 /// [`PACE_FLOOR`] after the one before it started if that one is established by then, or
 /// [`PACE_CEILING`] after it if not (a remote server, a slow handshake). A burst of SYNs overflows
 /// a small server's listen backlog (Python's default is 5) and each dropped SYN costs the client
-/// a one-second retransmit; a fixed 2 ms step between workers avoided that but opened 48
-/// connections over 94 ms. Measured against a backlog-5 Python server under load, 0.25 and
-/// 0.5 ms floors both lost SYNs, 1 ms did not in 14 runs (BENCHMARKS.md, pipeline). A connection
-/// that took a retransmit to open ([`RETRANSMITTED`]) means the server is accepting slowly: the
-/// floor doubles (up to [`PACE_MAX`]) for the connections still to come. Reused connections
-/// never come here (ureq's pool hands them out first), so only work that needs a new connection
-/// waits.
+/// a one-second retransmit; a fixed 2 ms step between workers made that rare but opened 48
+/// connections over 94 ms. Against a backlog-5 Python server under load, 0.25 and 0.5 ms floors
+/// lost SYNs often, 1 ms in 1 run of 22, the old ramp in 2 of 35 (BENCHMARKS.md, pipeline). A
+/// connection that took a retransmit to open ([`RETRANSMITTED`]) means the server is accepting
+/// slowly: the floor doubles (up to [`PACE_MAX`]) for the connections still to come. Reused
+/// connections never come here (ureq's pool hands them out first), so only work that needs a
+/// new connection waits.
 #[derive(Debug, Default)]
 struct Paced {
     inner: DefaultConnector,
