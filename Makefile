@@ -41,7 +41,10 @@ MIN_AGE_ARG := $(if $(filter 0 0s 0m 0h 0d,$(MIN_AGE)),,--min-age $(MIN_AGE))
 q = '$(subst ','\'',$(1))'
 
 TOOLS   := hn-fetch split vectorize train score predict registry outcomes drift report
-SOURCES := Cargo.toml Cargo.lock shared/Cargo.toml $(shell find shared/src tools -name '*.rs' 2>/dev/null)
+# Every .rs file under a folder, at any depth, by make's own wildcard: no `find` process on
+# every run (it was the first thing each run waited for).
+rs_under = $(foreach d,$(wildcard $(1)/*),$(filter %.rs,$(d)) $(call rs_under,$(d)))
+SOURCES := Cargo.toml Cargo.lock shared/Cargo.toml $(call rs_under,shared/src) $(call rs_under,tools)
 
 .PHONY: all predict demo test help clean clean-all build refresh latest retrain promote rollback models prune monitor outcomes report FORCE
 
@@ -76,8 +79,9 @@ STAMP_vectorize      = $(VECTORIZE_ARGS)
 STAMP_train          = --seed $(SEED) $(TRAIN_ARGS)
 STAMP_score          = $(SCORE_ARGS)
 STAMP_drift          = --seed $(SEED) $(DRIFT_ARGS)
-# The champion's folder: predictions follow the symlink's target, not its time.
-STAMP_champion       = $(shell readlink $(DATA)/champion)
+# The champion's folder: predictions follow the symlink's target, not its time. make's own
+# realpath (no `readlink` process between the champion and predict).
+STAMP_champion       = $(realpath $(DATA)/champion)
 # The recipe is make functions only, which expand to nothing: no shell is started for a stamp
 # (there are nine, on every run). A stamp is a few bytes, written in place: a run killed while
 # writing one leaves text that differs, so the next run rewrites it and remakes what depends on it.

@@ -1,12 +1,16 @@
 //! The HN API over HTTP: one `ureq` agent (one connection pool shared by every worker thread),
 //! a timeout per request, retries with exponential backoff and jitter on anything transient
 //! (timeouts, 429/5xx, dropped connections, malformed or truncated JSON), and a cap on body size
-//! so that nothing the network sends can exhaust memory.
+//! so that nothing the network sends can exhaust memory. New connections are opened one after
+//! another (see [`Paced`]), so many workers starting together do not burst SYNs at the server.
 
 use super::item::Item;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{ConnectionDetails, Connector, DefaultConnector, Transport};
 
 /// The public API.
 pub const DEFAULT_API: &str = "https://hacker-news.firebaseio.com/v0";
@@ -74,7 +78,7 @@ impl Client {
             .user_agent(concat!("hn-fetch/", env!("CARGO_PKG_VERSION")))
             .build();
         Client {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(config, Paced::default(), DefaultResolver::default()),
             cfg,
             stats: ClientStats::default(),
         }
@@ -185,6 +189,100 @@ impl Client {
             Ok(v) => Attempt::Done(v),
             Err(e) => Attempt::Retry(format!("bad response: {e}"), None),
         }
+    }
+}
+
+/// The connector that opens the pool's connections, one after another: a new connection starts
+/// [`PACE_FLOOR`] after the one before it started if that one is established by then, or
+/// [`PACE_CEILING`] after it if not (a remote server, a slow handshake). A burst of SYNs overflows
+/// a small server's listen backlog (Python's default is 5) and each dropped SYN costs the client
+/// a one-second retransmit; a fixed 2 ms step between workers made that rare but opened 48
+/// connections over 94 ms. Against a backlog-5 Python server under load, 0.25 and 0.5 ms floors
+/// lost SYNs often, 1 ms in 1 run of 22, the old ramp in 2 of 35 (BENCHMARKS.md, pipeline). A
+/// connection that took a retransmit to open ([`RETRANSMITTED`]) means the server is accepting
+/// slowly: the floor doubles (up to [`PACE_MAX`]) for the connections still to come. Reused
+/// connections never come here (ureq's pool hands them out first), so only work that needs a
+/// new connection waits.
+#[derive(Debug, Default)]
+struct Paced {
+    inner: DefaultConnector,
+    state: Mutex<PaceState>,
+    changed: Condvar,
+}
+
+/// Shortest step between two connections started.
+const PACE_FLOOR: Duration = Duration::from_millis(1);
+/// Longest wait for the connection before to be established.
+const PACE_CEILING: Duration = Duration::from_millis(2);
+/// Largest floor after backing off.
+const PACE_MAX: Duration = Duration::from_millis(32);
+/// A connect this slow waited for at least one SYN retransmit (Linux's first is after 1 s).
+const RETRANSMITTED: Duration = Duration::from_millis(900);
+
+#[derive(Debug, Default)]
+struct PaceState {
+    /// Connections being opened now.
+    opening: usize,
+    /// When the newest of them started.
+    last_start: Option<Instant>,
+    /// The step now (zero = not started: [`PACE_FLOOR`]).
+    floor: Duration,
+}
+
+/// How much longer a new connection must wait, `None` when it may start now: `opening`
+/// connections are being opened, the last one started `since` ago, and the step is `floor`.
+fn pace_wait(opening: usize, since: Option<Duration>, floor: Duration) -> Option<Duration> {
+    let since = since?;
+    let step = if opening == 0 { floor } else { floor.max(PACE_CEILING) };
+    step.checked_sub(since).filter(|w| !w.is_zero())
+}
+
+/// The floor after a connection took `took` to open.
+fn pace_floor(floor: Duration, took: Duration) -> Duration {
+    if took >= RETRANSMITTED {
+        (floor * 2).min(PACE_MAX)
+    } else {
+        floor
+    }
+}
+
+impl Paced {
+    /// Wait until a new connection may start, and count it as opening.
+    fn wait_turn(&self) {
+        // A poisoned lock only means another worker panicked; the counters stay meaningful.
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if st.floor.is_zero() {
+            st.floor = PACE_FLOOR;
+        }
+        while let Some(wait) = pace_wait(st.opening, st.last_start.map(|t| t.elapsed()), st.floor) {
+            st = match self.changed.wait_timeout(st, wait) {
+                Ok((g, _)) => g,
+                Err(p) => p.into_inner().0,
+            };
+        }
+        st.opening += 1;
+        st.last_start = Some(Instant::now());
+    }
+
+    /// A connection started at `started` is open (or failed).
+    fn opened(&self, started: Instant) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.opening = st.opening.saturating_sub(1);
+        st.floor = pace_floor(st.floor, started.elapsed());
+        drop(st);
+        self.changed.notify_all();
+    }
+}
+
+impl Connector<()> for Paced {
+    type Out = Box<dyn Transport>;
+
+    fn connect(&self, details: &ConnectionDetails, chained: Option<()>) -> Result<Option<Self::Out>, ureq::Error> {
+        self.wait_turn();
+        let started = Instant::now();
+        let conn = self.inner.connect(details, chained);
+        self.opened(started);
+        conn
     }
 }
 

@@ -723,9 +723,6 @@ fn collect_from_api(
     Ok((got, journal, ranks))
 }
 
-/// Delay between starting one worker and the next.
-const RAMP_UP: Duration = Duration::from_millis(2);
-
 type ItemResult = std::result::Result<Option<(Item, String)>, FetchError>;
 
 /// Fetch `ids` with `concurrency` workers over the client's one pool; `on` sees every result on
@@ -743,14 +740,12 @@ fn fetch_many(
     let stop = AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(i64, ItemResult)>(concurrency * 2);
     std::thread::scope(|s| {
-        for w in 0..concurrency.clamp(1, ids.len()) {
+        for _ in 0..concurrency.clamp(1, ids.len()) {
             let tx = tx.clone();
             let (next, stop) = (&next, &stop);
             s.spawn(move || {
-                // Open the pool's connections over a few milliseconds rather than all at once: a
-                // small server's accept backlog drops a burst of SYNs, and a dropped SYN costs a
-                // one-second retransmit.
-                std::thread::sleep(RAMP_UP * w as u32);
+                // Every worker starts at once; the client's connector paces the connections
+                // they open (a SYN burst would overflow a small server's listen backlog).
                 while !stop.load(Ordering::Relaxed) {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&id) = ids.get(i) else { break };
