@@ -142,7 +142,7 @@ pub fn run_score(job: &ScoreJob) -> Result<ScoreOutcome> {
         crate::io::write_json(out, &report)?;
     }
     if let Some(h) = &job.history {
-        append_history(h, &report)?;
+        crate::history::append(h, &report)?;
     }
     Ok(ScoreOutcome {
         metrics,
@@ -250,11 +250,6 @@ fn check_gates(m: &Metrics, data_fp: &str, g: &Gates, warnings: &mut Vec<String>
         "reason": failed,
     });
     Ok((failed, account))
-}
-
-/// Append the report to a history file (see [`crate::history::append`]).
-pub fn append_history(path: &str, report: &Value) -> Result<()> {
-    crate::history::append(path, report)
 }
 
 /// The short human summary `score` prints on stderr (`n/a` for an undefined metric).

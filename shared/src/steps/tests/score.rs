@@ -137,8 +137,8 @@ fn champion_gate_and_history() {
 
     let h = dir.join("h.jsonl");
     let h = h.to_str().unwrap();
-    append_history(h, &json!({"r2": 0.1, "provenance": {}})).unwrap();
-    append_history(h, &json!({"r2": 0.2})).unwrap();
+    crate::history::append(h, &json!({"r2": 0.1, "provenance": {}})).unwrap();
+    crate::history::append(h, &json!({"r2": 0.2})).unwrap();
     let text = std::fs::read_to_string(h).unwrap();
     let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), 2);
