@@ -12,7 +12,7 @@ use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBat
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -67,16 +67,18 @@ impl Table {
 
     fn decode(input: Input, columns: Option<&[&str]>, missing_ok: bool) -> Result<Table> {
         // The sha256 of the file (about 3 ms for 5 MB) and the decoding share nothing but the
-        // bytes: on two cores the fingerprint is then free. Below PARALLEL_BYTES, handing work
-        // to the thread pool (and starting it) costs more than it saves: score's 1.3 MB of test
-        // features took 0.8 ms longer that way.
-        let (fingerprint, decoded) = if input.bytes.len() >= PARALLEL_BYTES {
+        // bytes, and neither do the columns: on two cores the fingerprint and all but the
+        // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
+        // (and starting it) costs more than it saves: score's 1.3 MB of test features took
+        // 0.8 ms longer that way.
+        let parallel = input.bytes.len() >= PARALLEL_BYTES;
+        let (fingerprint, decoded) = if parallel {
             rayon::join(
                 || input.fingerprint(),
-                || Self::decode_batch(&input, columns, missing_ok),
+                || Self::decode_batch(&input, columns, missing_ok, true),
             )
         } else {
-            (input.fingerprint(), Self::decode_batch(&input, columns, missing_ok))
+            (input.fingerprint(), Self::decode_batch(&input, columns, missing_ok, false))
         };
         let (batch, metadata) = decoded?;
         Ok(Table {
@@ -87,11 +89,13 @@ impl Table {
         })
     }
 
-    /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet file.
+    /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet
+    /// file; `parallel` decodes each top-level column on the thread pool.
     fn decode_batch(
         input: &Input,
         columns: Option<&[&str]>,
         missing_ok: bool,
+        parallel: bool,
     ) -> Result<(RecordBatch, BTreeMap<String, String>)> {
         let name = &input.name;
         if input.bytes.is_empty() {
@@ -102,9 +106,10 @@ impl Table {
                 "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
             )));
         }
-        let builder = ParquetRecordBatchReaderBuilder::try_new(input.bytes.clone())
+        // The footer is parsed once and shared by every column's reader.
+        let meta = ArrowReaderMetadata::load(&input.bytes, ArrowReaderOptions::default())
             .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))?;
-        let metadata: BTreeMap<String, String> = builder
+        let metadata: BTreeMap<String, String> = meta
             .metadata()
             .file_metadata()
             .key_value_metadata()
@@ -114,9 +119,9 @@ impl Table {
                     .collect()
             })
             .unwrap_or_default();
-        let file_schema = builder.schema().clone();
-        let builder = match columns {
-            None => builder,
+        let file_schema = meta.schema().clone();
+        let roots: Vec<usize> = match columns {
+            None => (0..file_schema.fields().len()).collect(),
             Some(cols) => {
                 let mut roots = Vec::with_capacity(cols.len());
                 for c in cols {
@@ -128,27 +133,43 @@ impl Table {
                 }
                 roots.sort_unstable();
                 roots.dedup();
-                let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots);
-                builder.with_projection(mask)
+                roots
             }
         };
-        // One batch for a file of up to a million rows: no concatenation copy afterwards.
-        // Bounded, because the reader may reserve buffers by the batch size and the footer's
-        // row count is not checked against the data yet.
-        let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
-        let reader = builder
-            .with_batch_size(rows.clamp(1024, 1 << 20))
-            .build()
-            .with_context(|| format!("reading {name}"))?;
-        let schema = reader.schema();
-        let mut batches = Vec::new();
-        for b in reader {
-            batches.push(b.with_context(|| format!("reading {name}"))?);
-        }
-        let batch = match batches.len() {
-            1 => batches.swap_remove(0),
-            _ => concat_batches(&schema, &batches).with_context(|| format!("reading {name}"))?,
+        let read = |roots: &[usize]| -> Result<RecordBatch> {
+            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.bytes.clone(), meta.clone());
+            let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
+            // One batch for a file of up to a million rows: no concatenation copy afterwards.
+            // Bounded, because the reader may reserve buffers by the batch size and the
+            // footer's row count is not checked against the data yet.
+            let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+            let reader = builder
+                .with_projection(mask)
+                .with_batch_size(rows.clamp(1024, 1 << 20))
+                .build()
+                .with_context(|| format!("reading {name}"))?;
+            let schema = reader.schema();
+            let mut batches = Vec::new();
+            for b in reader {
+                batches.push(b.with_context(|| format!("reading {name}"))?);
+            }
+            match batches.len() {
+                1 => Ok(batches.swap_remove(0)),
+                _ => concat_batches(&schema, &batches).with_context(|| format!("reading {name}")),
+            }
         };
+        if !parallel || roots.len() < 2 {
+            return Ok((read(&roots)?, metadata));
+        }
+        let parts = roots
+            .par_iter()
+            .map(|&r| read(&[r]))
+            .collect::<Result<Vec<RecordBatch>>>()?;
+        let fields: Vec<_> = parts.iter().flat_map(|b| b.schema().fields().to_vec()).collect();
+        let arrays: Vec<ArrayRef> = parts.iter().flat_map(|b| b.columns().to_vec()).collect();
+        let schema = Schema::new_with_metadata(fields, parts[0].schema().metadata().clone());
+        // Columns of a damaged file may disagree on their row count: that is an error here.
+        let batch = RecordBatch::try_new(Arc::new(schema), arrays).with_context(|| format!("reading {name}"))?;
         Ok((batch, metadata))
     }
 
@@ -446,8 +467,17 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
         .set_key_value_metadata(Some(kvs.clone()))
         .set_created_by(format!("hn-tools {}", env!("CARGO_PKG_VERSION")));
     for f in batch.schema().fields() {
-        if matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View) {
-            props = props.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), true);
+        match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                props = props.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), true);
+            }
+            // Lists of floats are the TF-IDF values: snappy saved 0.4 % of their bytes for 6 %
+            // of `vectorize fit`'s CPU, and every reader paid to decompress them again.
+            DataType::List(item) if matches!(item.data_type(), DataType::Float32 | DataType::Float64) => {
+                let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
+                props = props.set_column_compression(path, Compression::UNCOMPRESSED);
+            }
+            _ => {}
         }
     }
     let props = props.build();
