@@ -193,29 +193,17 @@ fn list_column(t: &Table, col: &str, item: DataType) -> Result<ListArray> {
 /// Write a features table atomically. `prov` should already carry the inputs; the number of
 /// features and the vectorizer fingerprint are added here.
 pub fn write_features(path: &str, f: &Features, prov: Provenance) -> Result<()> {
-    write_parquet(path, &features_batch(f)?, &features_provenance(f, prov))
+    let prov = features_provenance(f, prov);
+    write_parquet(path, &features_batch(f.clone(), true)?, &prov)
 }
 
-/// As [`write_features_to`]; with `has_target` false the target column is written all null
+/// Write features into an output the caller commits, taking them: their arrays become the
+/// Arrow columns without a copy. With `has_target` false the target column is written all null
 /// (features of stories that have no comment counts yet: fine to predict from, refused by
 /// train and score when read).
-pub fn write_features_to_opt(out: &mut Output, f: &Features, prov: Provenance, has_target: bool) -> Result<()> {
-    let mut batch = features_batch(f)?;
-    if !has_target {
-        let schema = batch.schema();
-        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-        let i = schema.index_of(TARGET)?;
-        fields[i] = fields[i].clone().with_nullable(true);
-        let mut cols = batch.columns().to_vec();
-        cols[i] = arrow::array::new_null_array(&DataType::Float64, batch.num_rows());
-        batch = RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?;
-    }
-    write_parquet_to(out, &batch, &features_provenance(f, prov))
-}
-
-/// As [`write_features`], into an output the caller commits.
-pub fn write_features_to(out: &mut Output, f: &Features, prov: Provenance) -> Result<()> {
-    write_parquet_to(out, &features_batch(f)?, &features_provenance(f, prov))
+pub fn write_features_to_opt(out: &mut Output, f: Features, prov: Provenance, has_target: bool) -> Result<()> {
+    let prov = features_provenance(&f, prov);
+    write_parquet_to(out, &features_batch(f, has_target)?, &prov)
 }
 
 fn features_provenance(f: &Features, prov: Provenance) -> Provenance {
@@ -243,32 +231,39 @@ pub fn features_schema() -> Arc<Schema> {
     ]))
 }
 
-fn features_batch(f: &Features) -> Result<RecordBatch> {
+/// The features as a record batch; the vectors move into the arrays (no copy of the non-zeros).
+fn features_batch(f: Features, has_target: bool) -> Result<RecordBatch> {
     let offsets: Vec<i32> =
         f.x.indptr
             .iter()
             .map(|&o| i32::try_from(o).map_err(|_| Error::new("too many non-zeros for one features file (over 2^31)")))
             .collect::<Result<_>>()?;
     let offsets = OffsetBuffer::new(offsets.into());
+    let n = f.ids.len();
     let idx = ListArray::try_new(
         Arc::new(Field::new_list_field(DataType::UInt32, false)),
         offsets.clone(),
-        Arc::new(UInt32Array::from(f.x.indices.clone())),
+        Arc::new(UInt32Array::from(f.x.indices)),
         None,
     )?;
     let val = ListArray::try_new(
         Arc::new(Field::new_list_field(DataType::Float32, false)),
         offsets,
-        Arc::new(Float32Array::from(f.x.values.clone())),
+        Arc::new(Float32Array::from(f.x.values)),
         None,
     )?;
-    let cols: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from(f.ids.clone())),
-        Arc::new(Float64Array::from(f.target.clone())),
-        Arc::new(idx),
-        Arc::new(val),
-    ];
-    Ok(RecordBatch::try_new(features_schema(), cols)?)
+    let mut schema = features_schema();
+    let target: ArrayRef = if has_target {
+        Arc::new(Float64Array::from(f.target))
+    } else {
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        let i = schema.index_of(TARGET)?;
+        fields[i] = fields[i].clone().with_nullable(true);
+        schema = Arc::new(Schema::new(fields));
+        arrow::array::new_null_array(&DataType::Float64, n)
+    };
+    let cols: Vec<ArrayRef> = vec![Arc::new(Int64Array::from(f.ids)), target, Arc::new(idx), Arc::new(val)];
+    Ok(RecordBatch::try_new(schema, cols)?)
 }
 
 #[cfg(test)]

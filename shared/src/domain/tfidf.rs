@@ -304,25 +304,51 @@ impl Vectorizer {
             idf.push(smooth_idf(n, df[g]));
         }
         drop(terms);
-        let sublinear = settings.sublinear_tf;
-        let parts: Vec<Rows> = chunks
+        // Each chunk's rows go straight into their place in the matrix: the non-zeros a chunk
+        // keeps are counted first, so the chunks fill disjoint slices in parallel and nothing is
+        // concatenated (a copy of every non-zero) afterwards.
+        let kept_nnz: Vec<usize> = chunks
             .par_iter()
-            .map(|c| {
-                let mut rows = Rows::with_capacity(c.indptr.len() - 1, c.entries.len());
-                let mut counts = Vec::new();
-                for d in 0..c.indptr.len() - 1 {
-                    counts.clear();
-                    counts.extend(
-                        c.entries[c.indptr[d]..c.indptr[d + 1]]
-                            .iter()
-                            .filter_map(|&(g, k)| Some((new_index[g as usize], k)).filter(|e| e.0 != u32::MAX)),
-                    );
-                    counts.sort_unstable();
-                    rows.push(&counts, &idf, sublinear);
-                }
-                rows
-            })
+            .map(|c| c.entries.iter().filter(|e| new_index[e.0 as usize] != u32::MAX).count())
             .collect();
+        let nnz: usize = kept_nnz.iter().sum();
+        let mut x = Csr {
+            n_cols: kept.len(),
+            indptr: vec![0; n + 1],
+            indices: vec![0; nnz],
+            values: vec![0.0; nnz],
+        };
+        let mut places = Vec::with_capacity(chunks.len());
+        let (mut ix, mut vs, mut ends) = (&mut x.indices[..], &mut x.values[..], &mut x.indptr[1..]);
+        for (c, &k) in chunks.iter().zip(&kept_nnz) {
+            let (a, rest_ix) = ix.split_at_mut(k);
+            let (b, rest_vs) = vs.split_at_mut(k);
+            let (e, rest_ends) = ends.split_at_mut(c.indptr.len() - 1);
+            places.push((a, b, e));
+            (ix, vs, ends) = (rest_ix, rest_vs, rest_ends);
+        }
+        let sublinear = settings.sublinear_tf;
+        chunks.par_iter().zip(places).for_each(|(c, (ix, vs, ends))| {
+            let (mut counts, mut weights) = (Vec::new(), Vec::new());
+            let mut at = 0;
+            for d in 0..c.indptr.len() - 1 {
+                counts.clear();
+                counts.extend(
+                    c.entries[c.indptr[d]..c.indptr[d + 1]]
+                        .iter()
+                        .filter_map(|&(g, k)| Some((new_index[g as usize], k)).filter(|e| e.0 != u32::MAX)),
+                );
+                counts.sort_unstable();
+                let len = counts.len();
+                weigh(&counts, &idf, sublinear, &mut weights, &mut ix[at..at + len], &mut vs[at..at + len]);
+                at += len;
+                // Each row's length for now; the running sum below makes them offsets.
+                ends[d] = len;
+            }
+        });
+        for r in 1..=n {
+            x.indptr[r] += x.indptr[r - 1];
+        }
         drop(chunks);
         let v = Vectorizer {
             settings,
@@ -332,7 +358,6 @@ impl Vectorizer {
             ready: OnceLock::new(),
         };
         // The analyzer for transform is built on first use: fitting alone does not need it.
-        let x = Rows::concat(parts, v.n_features());
         Ok((v, x))
     }
 
@@ -549,7 +574,35 @@ fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) 
     Ok(kept)
 }
 
-/// Weighted rows being built by one worker.
+/// One row from `(feature, count)` pairs ascending by feature: tf (raw or sublinear) times idf,
+/// l2-normalised in f64, stored as f32 into `indices` and `values` (each `counts.len()` long).
+/// `weights` is scratch.
+fn weigh(
+    counts: &[(u32, u32)],
+    idf: &[f64],
+    sublinear: bool,
+    weights: &mut Vec<f64>,
+    indices: &mut [u32],
+    values: &mut [f32],
+) {
+    weights.clear();
+    let mut sq = 0.0f64;
+    for &(i, c) in counts {
+        let tf = if sublinear { (c as f64).ln() + 1.0 } else { c as f64 };
+        let w = tf * idf[i as usize];
+        sq += w * w;
+        weights.push(w);
+    }
+    let norm = sq.sqrt();
+    let norm = if norm == 0.0 { 1.0 } else { norm };
+    for ((slot, &(i, _)), (v, &w)) in indices.iter_mut().zip(counts).zip(values.iter_mut().zip(weights.iter())) {
+        *slot = i;
+        *v = (w / norm) as f32;
+    }
+}
+
+/// Weighted rows being built by one worker of `transform` (which cannot know the row sizes
+/// before it has looked the terms up).
 #[derive(Default)]
 struct Rows {
     lens: Vec<usize>,
@@ -559,31 +612,20 @@ struct Rows {
 }
 
 impl Rows {
-    fn with_capacity(rows: usize, nnz: usize) -> Rows {
-        Rows {
-            lens: Vec::with_capacity(rows),
-            indices: Vec::with_capacity(nnz),
-            values: Vec::with_capacity(nnz),
-            weights: Vec::new(),
-        }
-    }
-
-    /// Append a row from `(feature, count)` pairs ascending by feature: tf (raw or sublinear)
-    /// times idf, l2-normalised in f64, stored as f32.
+    /// Append a row from `(feature, count)` pairs ascending by feature (see [`weigh`]).
     fn push(&mut self, counts: &[(u32, u32)], idf: &[f64], sublinear: bool) {
-        self.weights.clear();
-        let mut sq = 0.0f64;
-        for &(i, c) in counts {
-            let tf = if sublinear { (c as f64).ln() + 1.0 } else { c as f64 };
-            let w = tf * idf[i as usize];
-            sq += w * w;
-            self.weights.push(w);
-        }
-        let norm = sq.sqrt();
-        let norm = if norm == 0.0 { 1.0 } else { norm };
-        self.indices.extend(counts.iter().map(|&(i, _)| i));
-        self.values.extend(self.weights.iter().map(|&w| (w / norm) as f32));
-        self.lens.push(counts.len());
+        let (from, len) = (self.indices.len(), counts.len());
+        self.indices.resize(from + len, 0);
+        self.values.resize(from + len, 0.0);
+        weigh(
+            counts,
+            idf,
+            sublinear,
+            &mut self.weights,
+            &mut self.indices[from..],
+            &mut self.values[from..],
+        );
+        self.lens.push(len);
     }
 
     fn concat(parts: Vec<Rows>, n_cols: usize) -> Csr {

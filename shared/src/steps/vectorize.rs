@@ -163,12 +163,13 @@ pub fn fit_file(
         .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
-    write_features_to_opt(&mut feat_out, &features, prov, has_target)
+    let rep = report(&features);
+    write_features_to_opt(&mut feat_out, features, prov, has_target)
         .map_err(|e| e.context(format!("writing {output}")))?;
     crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
     commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
-    Ok(report(&features))
+    Ok(rep)
 }
 
 /// `vectorize transform`: the features of `input` under a fitted vectorizer.
@@ -188,8 +189,9 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
         vectorizer: Some(v.fingerprint.clone()),
     };
     let prov = prov.input(&docs.name, &docs.fingerprint).input(&v.name, &v.fingerprint);
-    crate::io::write_atomically(output, |o| write_features_to_opt(o, &features, prov, has_target))?;
-    Ok(report(&features))
+    let rep = report(&features);
+    crate::io::write_atomically(output, |o| write_features_to_opt(o, features, prov, has_target))?;
+    Ok(rep)
 }
 
 /// The vocabulary as JSON Lines on stdout (`{"index", "term", "idf"}` per feature), for people
