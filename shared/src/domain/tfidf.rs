@@ -338,7 +338,8 @@ impl Vectorizer {
                         .iter()
                         .filter_map(|&(g, k)| Some((new_index[g as usize], k)).filter(|e| e.0 != u32::MAX)),
                 );
-                counts.sort_unstable();
+                // Feature indices are unique within a row: sorting by them alone is one comparison.
+                counts.sort_unstable_by_key(|&(i, _)| i);
                 let len = counts.len();
                 weigh(&counts, &idf, sublinear, &mut weights, &mut ix[at..at + len], &mut vs[at..at + len]);
                 at += len;
@@ -499,7 +500,6 @@ struct Counted {
 
 fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
     let mut scratch = Scratch::default();
-    let (mut ids, mut counts) = (Vec::new(), Vec::new());
     let mut out = Counted {
         // A chunk of titles has about two distinct terms per title (12k in 6k union titles):
         // sized for that, the table is not zeroed and refilled twice while it grows.
@@ -509,13 +509,33 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
         entries: Vec::with_capacity(docs.len() * 8),
     };
     out.indptr.push(0);
-    for doc in docs {
-        ids.clear();
-        if let Some(text) = doc {
-            analyzer.terms(text, &mut scratch, |t| ids.push(out.terms.intern(t)));
-        }
-        run_lengths(&mut ids, &mut counts);
-        out.entries.extend_from_slice(&counts);
+    // A document's terms are counted in place, in order of first sight (the rows are sorted
+    // later, after the ids are renumbered): `last_doc[id]` says whether term `id` has an entry
+    // in this document yet, `entry_of[id]` where. Sorting each title's ids to count them was a
+    // tenth of the whole process.
+    let (mut last_doc, mut entry_of): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    for (d, doc) in docs.iter().enumerate() {
+        let Some(text) = doc else {
+            out.indptr.push(out.entries.len());
+            continue;
+        };
+        let stamp = d as u32 + 1;
+        let entries = &mut out.entries;
+        let terms = &mut out.terms;
+        analyzer.terms(text, &mut scratch, |t| {
+            let id = terms.intern(t) as usize;
+            if id >= last_doc.len() {
+                last_doc.resize(id + 1, 0);
+                entry_of.resize(id + 1, 0);
+            }
+            if last_doc[id] == stamp {
+                entries[entry_of[id] as usize].1 += 1;
+            } else {
+                last_doc[id] = stamp;
+                entry_of[id] = entries.len() as u32;
+                entries.push((id as u32, 1));
+            }
+        });
         out.indptr.push(out.entries.len());
     }
     out

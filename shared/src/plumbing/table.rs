@@ -14,7 +14,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::compute_leaves;
-use parquet::basic::Compression;
+use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
@@ -471,11 +471,25 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
                 props = props.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), true);
             }
-            // Lists of floats are the TF-IDF values: snappy saved 0.4 % of their bytes for 6 %
-            // of `vectorize fit`'s CPU, and every reader paid to decompress them again.
-            DataType::List(item) if matches!(item.data_type(), DataType::Float32 | DataType::Float64) => {
+            // Lists are the features' rows. Their floats (TF-IDF values) do not compress:
+            // snappy saved 0.4 % of their bytes for 6 % of `vectorize fit`'s CPU, and every
+            // reader paid to decompress them again. Their integers (feature indices, ascending
+            // within a row) are small steps: delta encoding, uncompressed, made them a quarter
+            // smaller than plain + snappy, wrote them in half the time (the slowest column of
+            // the features file: 5.4 -> 2.8 ms on 47k titles) and reads them faster.
+            DataType::List(item) => {
                 let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
-                props = props.set_column_compression(path, Compression::UNCOMPRESSED);
+                match item.data_type() {
+                    DataType::Float32 | DataType::Float64 => {
+                        props = props.set_column_compression(path, Compression::UNCOMPRESSED);
+                    }
+                    DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::UInt64 => {
+                        props = props
+                            .set_column_compression(path.clone(), Compression::UNCOMPRESSED)
+                            .set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
+                    }
+                    _ => {}
+                }
             }
             _ => {}
         }
