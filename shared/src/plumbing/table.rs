@@ -457,18 +457,19 @@ pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Resu
 /// must be committed together, see [`crate::io::commit_all`]).
 pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
     let kvs = prov.key_values();
-    // Dictionary encoding pays for text that repeats (type, by); for numbers and sparse rows
-    // (ids, TF-IDF indices and values, nearly all distinct) building the dictionary only to
-    // abandon it was a third of `vectorize fit`'s whole run.
+    // Dictionary encoding pays for text that repeats (type, by, a model's fingerprint); for
+    // numbers and sparse rows (ids, TF-IDF indices and values, nearly all distinct) building the
+    // dictionary only to abandon it was a third of `vectorize fit`'s whole run, and titles are
+    // as distinct (see `repeats`).
     let mut props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_dictionary_enabled(false)
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_key_value_metadata(Some(kvs.clone()))
         .set_created_by(format!("hn-tools {}", env!("CARGO_PKG_VERSION")));
-    for f in batch.schema().fields() {
+    for (f, column) in batch.schema().fields().iter().zip(batch.columns()) {
         match f.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if repeats(column) => {
                 props = props.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), true);
             }
             // Lists are the features' rows. Their floats (TF-IDF values) do not compress:
@@ -503,6 +504,29 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
     let batch = batch.clone().with_schema(schema)?;
     let parallel = batch.get_array_memory_size() >= PARALLEL_BYTES;
     encode(out, &batch, props, parallel)
+}
+
+/// Whether a text column's values repeat enough for a dictionary to pay: a tenth or more of
+/// its first 1,024 values are repeats. Titles and URLs are nearly all distinct, and their
+/// dictionary (every value hashed, then stored once more as an index) made `predict`'s output
+/// slower to write and no smaller.
+fn repeats(column: &ArrayRef) -> bool {
+    const SAMPLE: usize = 1024;
+    fn share<'a>(values: impl Iterator<Item = Option<&'a str>>) -> bool {
+        let mut seen = std::collections::HashSet::with_capacity(SAMPLE);
+        let mut sampled = 0;
+        for v in values.take(SAMPLE).flatten() {
+            sampled += 1;
+            seen.insert(v);
+        }
+        seen.len() * 10 <= sampled * 9
+    }
+    match column.data_type() {
+        DataType::Utf8 => share(column.as_string::<i32>().iter()),
+        DataType::LargeUtf8 => share(column.as_string::<i64>().iter()),
+        DataType::Utf8View => share(column.as_string_view().iter()),
+        _ => false,
+    }
 }
 
 /// Encode `batch` as one Parquet file into `out`; `parallel` encodes the columns of a single

@@ -96,15 +96,25 @@ impl Predictions {
 
 /// Read, check the pair belongs together, transform, predict, write. Returns the predictions.
 pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
-    let model = Model::read(&job.model)?;
-    let vec = Vectorizer::read(&job.vectorizer)?;
+    let c = &job.columns;
+    // The three inputs are read at once (they share nothing); errors are still reported in
+    // this order: the model, the vectorizer, whether they belong together, the stories.
+    let (model, (vec, t)) = rayon::join(
+        || Model::read(&job.model),
+        || {
+            rayon::join(
+                || Vectorizer::read(&job.vectorizer),
+                // Only the columns used (a stories table's url, by and score are not decoded),
+                // and those that tell a features table given by mistake.
+                || Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"]),
+            )
+        },
+    );
+    let (model, vec) = (model?, vec?);
     model
         .body
         .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
-    let c = &job.columns;
-    // Only the columns used (a stories table's url, by and score are not decoded), and those
-    // that tell a features table given by mistake.
-    let t = Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"])?;
+    let t = t?;
     if !t.has_column(&c.title) && t.looks_like() == Some("features") {
         return Err(Error::new(format!(
             "{}: this looks like a features table, not stories; predict reads stories (id, title) and vectorizes \
