@@ -38,6 +38,30 @@ fn tokens_are_runs_of_two_or_more() {
 }
 
 #[test]
+fn the_bit_mask_tokenizer_cuts_ascii_as_the_byte_loop_does() {
+    // Every length up to the mask's 128 bytes (16-byte blocks, their boundaries, a token that
+    // runs to the last bit), from an alphabet of word and non-word bytes.
+    let alphabet = b"aZ09_ -.,:'\t/x";
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for len in 0..=128 {
+        for round in 0..40 {
+            let text: String = (0..len)
+                .map(|i| {
+                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    // Some strings all word characters: one token over the whole mask.
+                    let pick = if round == 0 { i % 4 } else { (state >> 33) as usize % alphabet.len() };
+                    alphabet[pick] as char
+                })
+                .collect();
+            let (mut masked, mut looped) = (Vec::new(), Vec::new());
+            ascii_tokens_masked(&text, |t| masked.push(t));
+            ascii_tokens(&text, |t| looped.push(t));
+            assert_eq!(masked, looped, "{text:?}");
+        }
+    }
+}
+
+#[test]
 fn ngrams_join_with_a_space() {
     let a = Analyzer {
         lowercase: true,
