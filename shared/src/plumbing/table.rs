@@ -136,16 +136,24 @@ impl Table {
                 roots
             }
         };
-        let read = |roots: &[usize]| -> Result<RecordBatch> {
-            let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.bytes.clone(), meta.clone());
+        // `group`: one row group only (None: all of them).
+        let read = |roots: &[usize], group: Option<usize>| -> Result<RecordBatch> {
+            let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.bytes.clone(), meta.clone());
             let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
-            // One batch for a file of up to a million rows: no concatenation copy afterwards.
-            // Bounded, because the reader may reserve buffers by the batch size and the
-            // footer's row count is not checked against the data yet.
-            let rows = usize::try_from(builder.metadata().file_metadata().num_rows()).unwrap_or(0);
+            let file_rows = builder.metadata().file_metadata().num_rows();
+            let rows = match group {
+                Some(g) => builder.metadata().row_group(g).num_rows(),
+                None => file_rows,
+            };
+            if let Some(g) = group {
+                builder = builder.with_row_groups(vec![g]);
+            }
+            // One batch for up to a million rows: no concatenation copy afterwards. Bounded,
+            // because the reader may reserve buffers by the batch size and the footer's row
+            // count is not checked against the data yet.
             let reader = builder
                 .with_projection(mask)
-                .with_batch_size(rows.clamp(1024, 1 << 20))
+                .with_batch_size(usize::try_from(rows).unwrap_or(0).clamp(1024, 1 << 20))
                 .build()
                 .with_context(|| format!("reading {name}"))?;
             let schema = reader.schema();
@@ -158,16 +166,30 @@ impl Table {
                 _ => concat_batches(&schema, &batches).with_context(|| format!("reading {name}")),
             }
         };
-        if !parallel || roots.len() < 2 {
-            return Ok((read(&roots)?, metadata));
+        let groups = meta.metadata().num_row_groups();
+        if !parallel || roots.len() * groups < 2 {
+            return Ok((read(&roots, None)?, metadata));
         }
-        let parts = roots
+        // Every column of every row group is a task of its own (a big title column in three row
+        // groups is three tasks), then each column's row groups are joined.
+        let tasks: Vec<(usize, usize)> = roots.iter().flat_map(|&r| (0..groups).map(move |g| (r, g))).collect();
+        let parts = tasks
             .par_iter()
-            .map(|&r| read(&[r]))
+            .map(|&(r, g)| read(&[r], Some(g)))
             .collect::<Result<Vec<RecordBatch>>>()?;
-        let fields: Vec<_> = parts.iter().flat_map(|b| b.schema().fields().to_vec()).collect();
-        let arrays: Vec<ArrayRef> = parts.iter().flat_map(|b| b.columns().to_vec()).collect();
-        let schema = Schema::new_with_metadata(fields, parts[0].schema().metadata().clone());
+        let columns = parts
+            .par_chunks(groups)
+            .map(|of_root| {
+                let schema = of_root[0].schema();
+                match of_root.len() {
+                    1 => Ok(of_root[0].clone()),
+                    _ => concat_batches(&schema, of_root).with_context(|| format!("reading {name}")),
+                }
+            })
+            .collect::<Result<Vec<RecordBatch>>>()?;
+        let fields: Vec<_> = columns.iter().flat_map(|b| b.schema().fields().to_vec()).collect();
+        let arrays: Vec<ArrayRef> = columns.iter().flat_map(|b| b.columns().to_vec()).collect();
+        let schema = Schema::new_with_metadata(fields, columns[0].schema().metadata().clone());
         // Columns of a damaged file may disagree on their row count: that is an error here.
         let batch = RecordBatch::try_new(Arc::new(schema), arrays).with_context(|| format!("reading {name}"))?;
         Ok((batch, metadata))
@@ -537,42 +559,53 @@ fn encode<W: std::io::Write + Send>(
     props: WriterProperties,
     parallel: bool,
 ) -> Result<()> {
+    // The writer's own row groups: this many rows each, the last one the rest.
+    let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
     let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
-    if !parallel || batch.num_rows() == 0 || batch.num_rows() > ROW_GROUP_ROWS {
-        // Too little to be worth the thread pool, or no row group, or several (the writer's
-        // own batching decides where they split).
+    let rows = batch.num_rows();
+    if !parallel || rows == 0 {
         w.write(batch)?;
         w.close()?;
         return Ok(());
     }
-    // One row group (every table of the guide's sizes): its columns are encoded and compressed
-    // independently, so they are encoded in parallel and appended in schema order, the bytes
-    // the writer would produce column by column (features: indices and values each take
-    // about half of the encoding time).
+    // Row groups and their columns are encoded and compressed independently: every column of
+    // every row group is encoded in parallel, and appended in order, the bytes the writer
+    // would produce one after the other (see the test).
     let (mut file, factory) = w.into_serialized_writer()?;
-    // Levels of list columns take as long to compute as the encoding: per column in parallel too.
     let schema = batch.schema();
-    let per_column = schema
-        .fields()
+    let groups: Vec<RecordBatch> = (0..rows)
+        .step_by(per_group)
+        .map(|at| batch.slice(at, per_group.min(rows - at)))
+        .collect();
+    // Levels of list columns take as long to compute as the encoding: in parallel too.
+    let tasks: Vec<(usize, usize)> = (0..groups.len())
+        .flat_map(|g| (0..schema.fields().len()).map(move |c| (g, c)))
+        .collect();
+    let leaves = tasks
         .par_iter()
-        .zip(batch.columns())
-        .map(|(field, column)| compute_leaves(field, column))
+        .map(|&(g, c)| compute_leaves(schema.field(c), groups[g].column(c)))
         .collect::<std::result::Result<Vec<_>, _>>()?;
-    let leaves: Vec<_> = per_column.into_iter().flatten().collect();
-    let chunks = factory
-        .create_column_writers(0)?
-        .into_par_iter()
-        .zip(leaves)
-        .map(|(mut writer, leaf)| {
-            writer.write(&leaf)?;
-            writer.close()
-        })
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let mut group = file.next_row_group()?;
-    for chunk in chunks {
-        chunk.append_to_row_group(&mut group)?;
+    let mut work = Vec::new();
+    for (g, of_group) in leaves.chunks(schema.fields().len()).enumerate() {
+        let writers = factory.create_column_writers(g)?;
+        let group_leaves = of_group.iter().flatten();
+        work.extend(writers.into_iter().zip(group_leaves).map(|(w, leaf)| (g, w, leaf)));
     }
-    group.close()?;
+    let chunks = work
+        .into_par_iter()
+        .map(|(g, mut writer, leaf)| {
+            writer.write(leaf)?;
+            Ok((g, writer.close()?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut chunks = chunks.into_iter().peekable();
+    for g in 0..groups.len() {
+        let mut group = file.next_row_group()?;
+        while let Some((_, chunk)) = chunks.next_if(|c| c.0 == g) {
+            chunk.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+    }
     file.close()?;
     Ok(())
 }

@@ -126,10 +126,24 @@ fn columns_encoded_in_parallel_give_the_same_bytes() {
             .set_dictionary_enabled(false)
             .set_column_dictionary_enabled(ColumnPath::from("title"), true)
             .set_data_page_row_count_limit(1000)
+            .set_max_row_group_row_count(Some(1200))
             .build()
     };
     let (mut one, mut many) = (Vec::new(), Vec::new());
     encode(&mut one, &batch, props(), false).unwrap();
     encode(&mut many, &batch, props(), true).unwrap();
     assert!(one == many, "parallel encoding changed the file");
+    // Four row groups of 1,200 rows and one of 200, read back whole (column by column and row
+    // group by row group in parallel, then joined).
+    let meta = parquet::file::metadata::ParquetMetaDataReader::new()
+        .parse_and_finish(&bytes::Bytes::from(many.clone()))
+        .unwrap();
+    let groups: Vec<i64> = meta.row_groups().iter().map(|g| g.num_rows()).collect();
+    assert_eq!(groups, [1200, 1200, 1200, 1200, 200]);
+    let input = Input {
+        name: "t.parquet".into(),
+        bytes: many.into(),
+    };
+    let (back, _) = Table::decode_batch(&input, None, false, true).unwrap();
+    assert_eq!(back.columns(), batch.columns());
 }
