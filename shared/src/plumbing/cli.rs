@@ -49,8 +49,6 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
     LEVEL.store(lvl, Ordering::Relaxed);
     tune_allocator();
     watch_signals();
-    // After the signal mask is set: the pool's threads inherit it.
-    start_thread_pool();
     match body() {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(e) => {
@@ -62,12 +60,11 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
     }
 }
 
-/// Keep freed memory in the process instead of returning it to the kernel at once, and let the
-/// kernel back the heap with 2 MiB pages. These tools allocate and free large buffers in phases
-/// (read, decode, fit, encode); by default glibc gives big blocks back with munmap/trim, and the
-/// next phase faults fresh zeroed pages in again. With a high mmap and trim threshold, `vectorize
-/// fit` on 47k titles took a quarter fewer page faults and a tenth less CPU. Memory use is
-/// bounded the same way: freed blocks are reused.
+/// Keep freed memory in the process instead of returning it to the kernel at once. These tools
+/// allocate and free large buffers in phases (read, decode, fit, encode); by default glibc gives
+/// big blocks back with munmap/trim, and the next phase faults fresh zeroed pages in again. With
+/// a high mmap and trim threshold, `vectorize fit` on 47k titles took a quarter fewer page faults
+/// and a tenth less CPU. Memory use is bounded the same way: freed blocks are reused.
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator parameters; called before the tool starts threads.
@@ -75,61 +72,8 @@ fn tune_allocator() {
         // 32 MiB is glibc's ceiling for the mmap threshold on 64-bit.
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-        // The heap grows in 64 MiB steps of address space (pages are only backed when touched),
-        // so that the first step, advised below, covers what the guide's sizes need.
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
+        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
     }
-    huge_pages_for_this_threads_heap();
-}
-
-/// 2 MiB: the size of a transparent huge page on x86-64 and arm64 (4 KiB base pages).
-const HUGE_PAGE: usize = 2 << 20;
-
-/// Ask for transparent huge pages on the heap the calling thread allocates from: one page fault
-/// per 2 MiB instead of per 4 KiB. Even after the mmap and trim tuning above, page faults were a
-/// fifth of `vectorize fit`'s CPU (8,600 per run on 47k titles); with this, 2,000, and the
-/// process 52 -> 43 ms (`perf stat`). This is what glibc's own `glibc.malloc.hugetlb=1` tunable
-/// does, which a program cannot set for itself once started.
-///
-/// How the heap is found: a 1 MiB block makes the thread's heap exist and grow. The main thread
-/// allocates from the brk heap, advised from that block to the break (64 MiB of pad, above). A
-/// thread of the pool gets a heap of its own, which glibc maps aligned to its 64 MiB maximum
-/// size (HEAP_MAX_SIZE on 64-bit), so the aligned 64 MiB around the block is that heap.
-/// MADV_HUGEPAGE is only advice: it never changes what memory holds, the kernel ignores it when
-/// transparent huge pages are off (`never`), and a wrong guess would only advise another
-/// anonymous mapping. Nothing is checked, nothing can fail.
-fn huge_pages_for_this_threads_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc/free of a block this function owns; sbrk(0) only reads the break; madvise
-    // with MADV_HUGEPAGE changes no memory contents and fails harmlessly on unmapped ranges.
-    unsafe {
-        let block = libc::malloc(1 << 20);
-        if block.is_null() {
-            return;
-        }
-        let at = block as usize;
-        let brk = libc::sbrk(0) as usize;
-        let (start, end) = if at < brk {
-            ((at + HUGE_PAGE - 1) & !(HUGE_PAGE - 1), brk)
-        } else {
-            const ARENA_HEAP: usize = 64 << 20;
-            let base = at & !(ARENA_HEAP - 1);
-            (base, base + ARENA_HEAP)
-        };
-        if end > start {
-            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
-        }
-        libc::free(block);
-    }
-}
-
-/// Start rayon's global pool now, each thread advising its heap as the main thread did (the
-/// pool would otherwise start on first use, with nothing to hook).
-fn start_thread_pool() {
-    // An error means a pool exists already (a second `run` in one process): keep it.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .start_handler(|_| huge_pages_for_this_threads_heap())
-        .build_global();
 }
 
 /// The signals that stop a tool cleanly.
