@@ -260,6 +260,62 @@ fn report_to_stdout_and_current_from_stdin() {
 }
 
 #[test]
+fn too_few_rows_is_a_report_that_no_check_ran_when_allowed() {
+    let d = TempDir::new("drift-few");
+    let r = write(&d, "ref.parquet", &population(100, 1, None));
+    let few = write(&d, "few.parquet", &population(10, 3, None));
+    let (out, page, hist) = (d.path("d.json"), d.path("d.html"), d.path("h.jsonl"));
+    let args = [
+        "--reference",
+        &r,
+        "--current",
+        &few,
+        "-o",
+        &out,
+        "--html",
+        &page,
+        "--history",
+        &hist,
+    ];
+    // Without the flag it is trouble (exit 2) and nothing is written.
+    fails_with(drift(&args), "drift", "too few rows");
+    assert!(!exists(&out) && !exists(&page) && !exists(&hist));
+
+    let mut allowed = args.to_vec();
+    allowed.push("--allow-too-few");
+    let o = drift(&allowed);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("too few rows for any check"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("no dataset drift"), "{}", stderr(&o));
+    let v = json(&out);
+    assert!(v["dataset_drift"].is_null(), "{v}");
+    assert!(v["p_threshold"].is_null() && v["drifted_share"].is_null(), "{v}");
+    assert_eq!(v["checks"].as_array().unwrap().len(), 0);
+    assert!(v["verdict"].as_str().unwrap().contains("few.parquet has 10"), "{v}");
+    let skipped: Vec<&str> = v["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        skipped.contains(&"title_*") && skipped.contains(&"prediction"),
+        "{skipped:?}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("No drift check ran") && html.contains("no check ran"),
+        "{html}"
+    );
+    let line: Value = serde_json::from_str(std::fs::read_to_string(&hist).unwrap().trim()).unwrap();
+    assert!(line["dataset_drift"].is_null());
+    // Any other trouble still fails with the flag.
+    let mut missing = allowed.clone();
+    missing[3] = "missing.parquet";
+    fails_with(drift(&missing), "drift", "missing.parquet");
+}
+
+#[test]
 fn trouble_is_exit_2_on_one_line() {
     let d = TempDir::new("drift-bad");
     let r = write(&d, "ref.parquet", &population(100, 1, None));

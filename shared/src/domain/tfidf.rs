@@ -561,10 +561,10 @@ fn weigh_chunks(
         .for_each(|((c, feature), (ix, vs, ends))| {
             let (mut counts, mut weights) = (Vec::new(), Vec::new());
             let mut at = 0;
-            for d in 0..c.indptr.len() - 1 {
+            for (end, doc) in ends.iter_mut().zip(c.indptr.windows(2)) {
                 counts.clear();
                 counts.extend(
-                    c.entries[c.indptr[d]..c.indptr[d + 1]]
+                    c.entries[doc[0]..doc[1]]
                         .iter()
                         .map(|&(id, k)| (feature[id as usize], k))
                         .filter(|e| e.0 != u32::MAX),
@@ -572,10 +572,17 @@ fn weigh_chunks(
                 // Feature indices are unique within a row: sorting by them alone is one comparison.
                 counts.sort_unstable_by_key(|&(i, _)| i);
                 let len = counts.len();
-                weigh(&counts, idf, sublinear, &mut weights, &mut ix[at..at + len], &mut vs[at..at + len]);
+                weigh(
+                    &counts,
+                    idf,
+                    sublinear,
+                    &mut weights,
+                    &mut ix[at..at + len],
+                    &mut vs[at..at + len],
+                );
                 at += len;
                 // Each row's length for now; the running sum below makes them offsets.
-                ends[d] = len;
+                *end = len;
             }
         });
     for r in 1..=n_rows {
@@ -672,7 +679,11 @@ fn weigh(
     }
     let norm = sq.sqrt();
     let norm = if norm == 0.0 { 1.0 } else { norm };
-    for ((slot, &(i, _)), (v, &w)) in indices.iter_mut().zip(counts).zip(values.iter_mut().zip(weights.iter())) {
+    for ((slot, &(i, _)), (v, &w)) in indices
+        .iter_mut()
+        .zip(counts)
+        .zip(values.iter_mut().zip(weights.iter()))
+    {
         *slot = i;
         *v = (w / norm) as f32;
     }

@@ -78,7 +78,10 @@ impl Table {
                 || Self::decode_batch(&input, columns, missing_ok, true),
             )
         } else {
-            (input.fingerprint(), Self::decode_batch(&input, columns, missing_ok, false))
+            (
+                input.fingerprint(),
+                Self::decode_batch(&input, columns, missing_ok, false),
+            )
         };
         let (batch, metadata) = decoded?;
         Ok(Table {

@@ -585,8 +585,13 @@ fn drift_section(d: &Data, not_yet_sections: &mut Vec<&'static str>) -> String {
                     "verdict ok",
                     format!("No dataset drift: {drifted} of {} checks drifted.", checks.len()),
                 ),
-                // The Makefile writes `skipped` when drift could run no check (too few stories).
-                None => match r.get("skipped").and_then(Value::as_str) {
+                // No check could run (too few stories): drift --allow-too-few says why in the
+                // verdict (reports written by an older Makefile, in a `skipped` string).
+                None => match r
+                    .get("skipped")
+                    .and_then(Value::as_str)
+                    .or_else(|| r.get("verdict").and_then(Value::as_str))
+                {
                     Some(why) => ("note", format!("Not yet: no drift checks ran: {why}")),
                     None => ("verdict", format!("{stem}.json has no dataset_drift verdict.")),
                 },

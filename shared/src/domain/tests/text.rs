@@ -47,9 +47,15 @@ fn the_bit_mask_tokenizer_cuts_ascii_as_the_byte_loop_does() {
         for round in 0..40 {
             let text: String = (0..len)
                 .map(|i| {
-                    state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     // Some strings all word characters: one token over the whole mask.
-                    let pick = if round == 0 { i % 4 } else { (state >> 33) as usize % alphabet.len() };
+                    let pick = if round == 0 {
+                        i % 4
+                    } else {
+                        (state >> 33) as usize % alphabet.len()
+                    };
                     alphabet[pick] as char
                 })
                 .collect();

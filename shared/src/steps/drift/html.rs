@@ -27,14 +27,15 @@ fn pct(x: f64) -> String {
 /// The whole page for `report`, with `history` (oldest first, this run last) when given.
 pub fn page(report: &Value, history: &[Value]) -> String {
     let mut body = String::new();
-    let drift = report["dataset_drift"].as_bool().unwrap_or(false);
+    // null: no check could run (too few rows), so neither verdict.
+    let (class, headline) = match report["dataset_drift"].as_bool() {
+        Some(true) => ("verdict bad", "Dataset drift"),
+        Some(false) => ("verdict ok", "No dataset drift"),
+        None => ("note", "No drift check ran"),
+    };
     body.push_str(&svg::paragraph(
-        Some(if drift { "verdict bad" } else { "verdict ok" }),
-        &format!(
-            "{}: {}",
-            if drift { "Dataset drift" } else { "No dataset drift" },
-            text(&report["verdict"])
-        ),
+        Some(class),
+        &format!("{headline}: {}", text(&report["verdict"])),
     ));
     let inputs = &report["inputs"];
     let mut about = format!(
@@ -244,10 +245,10 @@ fn history_section(history: &[Value], share: f64) -> String {
         .map(|h| {
             vec![
                 text(&h["timestamp"]).to_string(),
-                if h["dataset_drift"].as_bool().unwrap_or(false) {
-                    "drift"
-                } else {
-                    "no drift"
+                match h["dataset_drift"].as_bool() {
+                    Some(true) => "drift",
+                    Some(false) => "no drift",
+                    None => "no check ran",
                 }
                 .to_string(),
                 format!("{}/{}", h["drifted_checks"], h["checks_run"]),

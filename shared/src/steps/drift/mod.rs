@@ -158,6 +158,8 @@ pub struct DriftJob {
     pub output: Option<String>,
     pub html: Option<String>,
     pub history: Option<String>,
+    /// When no check can run (too few rows), write a report saying so instead of failing.
+    pub allow_too_few: bool,
     pub options: Options,
     pub args: Vec<String>,
 }
@@ -306,14 +308,33 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
 
     let plan = checks::Plan::new(&reference, &current, predictor.is_some(), baseline.is_some(), o, now);
     if plan.count() == 0 {
-        return Err(Error::new(format!(
+        let why = format!(
             "too few rows for any check: {} has {} and {} has {} rows; each check needs at least {} per side",
             reference.name,
             reference.rows(),
             current.name,
             current.rows(),
             o.min_rows
-        )));
+        );
+        if !job.allow_too_few {
+            return Err(Error::new(why));
+        }
+        crate::warn!("{why}; the report says no check ran");
+        let no_checks = Found {
+            checks: Vec::new(),
+            p_threshold: None,
+            dataset_drift: None,
+            verdict: why,
+        };
+        return finish(
+            job,
+            &reference,
+            &current,
+            predictor.as_ref(),
+            baseline.as_ref(),
+            &plan,
+            no_checks,
+        );
     }
     let p_threshold = o.alpha / plan.count() as f64;
     let ctx = checks::Context {
@@ -361,27 +382,72 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
     } else {
         format!("{drifted} of {} checks drifted; the model's input did not", found.len())
     };
+    let found = Found {
+        checks: found,
+        p_threshold: Some(p_threshold),
+        dataset_drift: Some(dataset_drift),
+        verdict,
+    };
+    finish(
+        job,
+        &reference,
+        &current,
+        predictor.as_ref(),
+        baseline.as_ref(),
+        &plan,
+        found,
+    )
+}
 
+/// The checks that ran and what they add up to; no p-value threshold and no verdict either way
+/// when none could run.
+struct Found {
+    checks: Vec<Check>,
+    p_threshold: Option<f64>,
+    dataset_drift: Option<bool>,
+    verdict: String,
+}
+
+/// The report of what was `found`, written where the job asks.
+fn finish(
+    job: &DriftJob,
+    reference: &Stories,
+    current: &Stories,
+    predictor: Option<&Predictor>,
+    baseline: Option<&checks::Baseline>,
+    plan: &checks::Plan,
+    found: Found,
+) -> Result<DriftOutcome> {
+    let o = &job.options;
+    let Found {
+        checks: found,
+        p_threshold,
+        dataset_drift,
+        verdict,
+    } = found;
+    let drifted = found.iter().filter(|c| c.drifted).count();
+    let share = (!found.is_empty()).then(|| drifted as f64 / found.len() as f64);
     let mut inputs = json!({
         "reference": {"path": reference.name, "fingerprint": reference.fingerprint, "rows": reference.rows()},
         "current": {"path": current.name, "fingerprint": current.fingerprint, "rows": current.rows()},
     });
-    if let Some(pr) = &predictor {
+    if let Some(pr) = predictor {
         inputs["model"] = json!({"path": pr.model.name, "fingerprint": pr.model.fingerprint});
         inputs["vectorizer"] = json!({"path": pr.vectorizer.name, "fingerprint": pr.vectorizer.fingerprint});
     }
-    if let Some(b) = &baseline {
+    if let Some(b) = baseline {
         inputs["baseline"] = json!({"path": b.path, "fingerprint": b.fingerprint});
     }
     let mut prov = Provenance::new("drift", job.args.iter().cloned())
         .input(&reference.name, &reference.fingerprint)
         .input(&current.name, &current.fingerprint);
-    if let Some(pr) = &predictor {
+    if let Some(pr) = predictor {
         prov = prov
             .input(&pr.model.name, &pr.model.fingerprint)
             .input(&pr.vectorizer.name, &pr.vectorizer.fingerprint);
     }
     let report = json!({
+        // null: no check could run (too few rows, with --allow-too-few): no verdict either way.
         "dataset_drift": dataset_drift,
         "verdict": verdict,
         "drifted_checks": drifted,
@@ -414,7 +480,7 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
     Ok(DriftOutcome {
         report,
         checks: found,
-        dataset_drift,
+        dataset_drift: dataset_drift == Some(true),
         verdict,
     })
 }
@@ -423,14 +489,16 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
 /// adds the verdict: an info line, or the exit-1 message).
 pub fn summary_lines(out: &DriftOutcome) -> Vec<String> {
     let r = &out.report;
+    let threshold = match r["p_threshold"].as_f64() {
+        Some(p) => format!("p-value threshold {p:.2e} (alpha / {} checks)", out.checks.len()),
+        None => "no check could run".to_string(),
+    };
     let mut lines = vec![format!(
-        "reference {} ({} rows) vs current {} ({} rows); p-value threshold {:.2e} (alpha / {} checks)",
+        "reference {} ({} rows) vs current {} ({} rows); {threshold}",
         r["inputs"]["reference"]["path"].as_str().unwrap_or("?"),
         r["inputs"]["reference"]["rows"],
         r["inputs"]["current"]["path"].as_str().unwrap_or("?"),
         r["inputs"]["current"]["rows"],
-        r["p_threshold"].as_f64().unwrap_or(f64::NAN),
-        out.checks.len()
     )];
     for c in &out.checks {
         lines.push(c.summary_line());
