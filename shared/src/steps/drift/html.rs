@@ -48,17 +48,19 @@ pub fn page(report: &Value, history: &[Value]) -> String {
     if inputs["model"].is_object() {
         about.push_str(&format!(" Model {}.", text(&inputs["model"]["path"])));
     }
-    about.push_str(&format!(
-        " A check fires when its statistic exceeds its threshold and its p-value is below {:.2e} \
-         (alpha {} over {} checks).",
-        f(&report["p_threshold"]),
-        report["settings"]["alpha"],
-        report["checks_run"]
-    ));
-    body.push_str(&svg::paragraph(Some("note"), &about));
-
     let empty = Vec::new();
     let checks = report["checks"].as_array().unwrap_or(&empty);
+    // No threshold and no table when no check ran (too few rows): the skipped list says why.
+    if !checks.is_empty() {
+        about.push_str(&format!(
+            " A check fires when its statistic exceeds its threshold and its p-value is below {:.2e} \
+             (alpha {} over {} checks).",
+            f(&report["p_threshold"]),
+            report["settings"]["alpha"],
+            report["checks_run"]
+        ));
+    }
+    body.push_str(&svg::paragraph(Some("note"), &about));
     let rows: Vec<Vec<String>> = checks
         .iter()
         .map(|c| {
@@ -73,18 +75,20 @@ pub fn page(report: &Value, history: &[Value]) -> String {
             ]
         })
         .collect();
-    body.push_str(&svg::table(
-        &[
-            "check",
-            "verdict",
-            "method",
-            "statistic",
-            "threshold",
-            "p-value",
-            "what moved",
-        ],
-        &rows,
-    ));
+    if !rows.is_empty() {
+        body.push_str(&svg::table(
+            &[
+                "check",
+                "verdict",
+                "method",
+                "statistic",
+                "threshold",
+                "p-value",
+                "what moved",
+            ],
+            &rows,
+        ));
+    }
     for c in checks {
         body.push_str(&svg::heading(2, &format!("{} — {}", text(&c["name"]), verdict(c))));
         body.push_str(&svg::paragraph(
