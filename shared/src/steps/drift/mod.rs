@@ -307,7 +307,7 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
     let now = crate::clock::now_unix();
 
     let plan = checks::Plan::new(&reference, &current, predictor.is_some(), baseline.is_some(), o, now);
-    if plan.count() == 0 {
+    let found = if plan.count() == 0 {
         let why = format!(
             "too few rows for any check: {} has {} and {} has {} rows; each check needs at least {} per side",
             reference.name,
@@ -320,35 +320,57 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
             return Err(Error::new(why));
         }
         crate::warn!("{why}; the report says no check ran");
-        let no_checks = Found {
+        Found {
             checks: Vec::new(),
             p_threshold: None,
             dataset_drift: None,
             verdict: why,
-        };
-        return finish(
-            job,
+        }
+    } else {
+        run_checks(
+            &plan,
             &reference,
             &current,
             predictor.as_ref(),
             baseline.as_ref(),
-            &plan,
-            no_checks,
-        );
-    }
+            o,
+            now,
+        )?
+    };
+    finish(
+        job,
+        &reference,
+        &current,
+        predictor.as_ref(),
+        baseline.as_ref(),
+        &plan,
+        found,
+    )
+}
+
+/// Every check the plan has, and the verdict they add up to.
+fn run_checks(
+    plan: &checks::Plan,
+    reference: &Stories,
+    current: &Stories,
+    predictor: Option<&Predictor>,
+    baseline: Option<&checks::Baseline>,
+    o: &Options,
+    now: i64,
+) -> Result<Found> {
     let p_threshold = o.alpha / plan.count() as f64;
     let ctx = checks::Context {
         options: o,
         p_threshold,
-        vocabulary: predictor.as_ref().map(|p| &p.vectorizer.body),
+        vocabulary: predictor.map(|p| &p.vectorizer.body),
         now,
     };
-    let mut found = checks::run_data_checks(&plan, &reference, &current, &ctx)?;
-    if let Some(pr) = &predictor {
-        let ref_pred = pr.predict(&reference)?;
-        let cur_pred = pr.predict(&current)?;
+    let mut found = checks::run_data_checks(plan, reference, current, &ctx)?;
+    if let Some(pr) = predictor {
+        let ref_pred = pr.predict(reference)?;
+        let cur_pred = pr.predict(current)?;
         found.push(checks::prediction(&ref_pred, &cur_pred, &ctx));
-        if let (Some(b), true) = (&baseline, plan.performance) {
+        if let (Some(b), true) = (baseline, plan.performance) {
             let rows = current.settled_rows(o.settle_seconds, now);
             let y: Vec<f64> = rows
                 .iter()
@@ -382,21 +404,12 @@ pub fn run_drift(job: &DriftJob) -> Result<DriftOutcome> {
     } else {
         format!("{drifted} of {} checks drifted; the model's input did not", found.len())
     };
-    let found = Found {
+    Ok(Found {
         checks: found,
         p_threshold: Some(p_threshold),
         dataset_drift: Some(dataset_drift),
         verdict,
-    };
-    finish(
-        job,
-        &reference,
-        &current,
-        predictor.as_ref(),
-        baseline.as_ref(),
-        &plan,
-        found,
-    )
+    })
 }
 
 /// The checks that ran and what they add up to; no p-value threshold and no verdict either way
