@@ -209,7 +209,9 @@ all: $(STAMPS)/registered $(DATA)/predictions.parquet $(DATA)/drift.json
 # ---- The loop: monitor, outcomes ----
 # The newest stories against the champion's training stories, with the champion. On drift:
 # retrain (whatever is stale) and promote if better; the verdict goes to drift.history.jsonl,
-# the decision to champion.history.jsonl, the outcome to stderr.
+# the decision to champion.history.jsonl, the outcome to stderr. `predict` runs in a make of its
+# own after the promotion: the champion a make run predicts with is read when the Makefile is
+# (champion.args), so the run that promotes still predicted with the champion before it.
 monitor: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/drift ## drift check against the champion; on drift retrain and promote if better
 	@ref=$(DATA)/champion/train.parquet; [ -e $$ref ] || ref=$(DATA)/train.parquet; rc=0; \
 	$(BIN)/drift --reference $$ref --current $(DATA)/latest.parquet \
@@ -219,7 +221,8 @@ monitor: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/drift ## drift ch
 	case $$rc in \
 	  0) echo "monitor: no drift found: the champion $$(readlink $(DATA)/champion) keeps serving" >&2 ;; \
 	  1) echo "monitor: drift: retraining and promoting if better" >&2; \
-	     $(MAKE) --no-print-directory all promote PROMOTE_REASON='monitor: drift' ;; \
+	     $(MAKE) --no-print-directory all promote PROMOTE_REASON='monitor: drift' && \
+	     $(MAKE) --no-print-directory predict ;; \
 	  *) exit $$rc ;; \
 	esac
 
