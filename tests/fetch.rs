@@ -1,10 +1,7 @@
 //! hn-fetch end to end: the real binary against a loopback HN API with injected faults, and
 //! against dumps (good and bad).
 
-#[path = "support/hn_server.rs"]
-mod hn_server;
-
-use hn_server::{Faults, HnServer};
+use crate::hn_server::{Faults, HnServer};
 use hn_shared::table::{Story, Table, read_stories};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};

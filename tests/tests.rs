@@ -2,6 +2,9 @@
 
 mod drift;
 mod fetch;
+// The loopback HN API server that fetch and unix run hn-fetch against.
+#[path = "support/hn_server.rs"]
+mod hn_server;
 mod model;
 mod objectives;
 mod ops;

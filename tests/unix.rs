@@ -1,15 +1,10 @@
 //! Unix citizenship end to end: outputs that are not regular files, signals, two writers of one
 //! output, formats by extension, a dump with nothing usable, and the messages a user acts on.
 
-// fetch.rs uses the rest of the server's API.
-#[allow(dead_code)]
-#[path = "support/hn_server.rs"]
-mod hn_server;
-
 use crate::stories_fixture::*;
 use arrow::array::{Array, RecordBatch};
 use arrow::datatypes::{DataType, Field, Schema};
-use hn_server::{Faults, HnServer};
+use crate::hn_server::{Faults, HnServer};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};

@@ -152,10 +152,7 @@ pub fn auc(y: &[f64], p: &[f64]) -> Option<f64> {
 
 /// Why AUC is undefined, if it is.
 pub fn why_auc_undefined(y: &[f64]) -> Option<String> {
-    match constant(y) {
-        Some(v) => Some(format!("every target is {v}: AUC needs both classes")),
-        None => None,
-    }
+    constant(y).map(|v| format!("every target is {v}: AUC needs both classes"))
 }
 
 /// What a model card reports for training and validation rows: the short set of its kind.

@@ -424,6 +424,10 @@ impl Grower {
     /// `feats` (ascending). With `top_down_gamma` (hist) a split must gain at least gamma when
     /// made; otherwise (exact) splits gaining less than gamma are pruned bottom-up afterwards,
     /// as XGBoost's `prune` updater does.
+    // Each argument is a different input of one tree's growth (data, split points, gradients,
+    // row and column samples, parameters, pruning mode); a struct around them would only move
+    // the list to its two callers.
+    #[allow(clippy::too_many_arguments)]
     pub fn grow<P: SplitPoints>(
         &mut self,
         cols: &Columns,

@@ -17,7 +17,8 @@ type Raw = BufReader<FingerprintReader<Box<dyn Read>>>;
 
 enum Src {
     Plain(Raw),
-    Gz(BufReader<MultiGzDecoder<Raw>>),
+    // Boxed: the decoder's state is large, and a dump is one value for the whole read.
+    Gz(Box<BufReader<MultiGzDecoder<Raw>>>),
 }
 
 /// A dump being read.
@@ -41,7 +42,7 @@ impl Dump {
             )));
         }
         let src = if head.starts_with(&[0x1f, 0x8b]) {
-            Src::Gz(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
+            Src::Gz(Box::new(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw))))
         } else {
             Src::Plain(raw)
         };
