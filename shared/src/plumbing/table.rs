@@ -93,7 +93,7 @@ impl Table {
     }
 
     /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet
-    /// file; `parallel` decodes each top-level column on the thread pool.
+    /// file; `parallel` decodes each top-level column of each row group on the thread pool.
     fn decode_batch(
         input: &Input,
         columns: Option<&[&str]>,
