@@ -1,10 +1,10 @@
 //! Unix citizenship end to end: outputs that are not regular files, signals, two writers of one
 //! output, formats by extension, a dump with nothing usable, and the messages a user acts on.
 
+use crate::hn_server::{Faults, HnServer};
 use crate::stories_fixture::*;
 use arrow::array::{Array, RecordBatch};
 use arrow::datatypes::{DataType, Field, Schema};
-use crate::hn_server::{Faults, HnServer};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};

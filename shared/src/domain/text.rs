@@ -141,9 +141,10 @@ pub fn default_tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
             }
             len += 1;
         } else if let Some(a) = start.take()
-            && len >= 2 {
-                f(&s[a..i]);
-            }
+            && len >= 2
+        {
+            f(&s[a..i]);
+        }
     }
     if let Some(a) = start
         && len >= 2

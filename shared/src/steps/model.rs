@@ -181,14 +181,15 @@ impl Model {
 
     fn check_belongs(&self, model_name: &str, other: &str, vectorizer: Option<&str>, n_features: usize) -> Result<()> {
         if let (Some(mine), Some(theirs)) = (self.vectorizer.as_deref(), vectorizer)
-            && mine != theirs {
-                return Err(Error::new(format!(
-                    "{model_name} and {other} do not belong together: the model was trained on features of vectorizer \
+            && mine != theirs
+        {
+            return Err(Error::new(format!(
+                "{model_name} and {other} do not belong together: the model was trained on features of vectorizer \
                      {}, {other} comes from vectorizer {}",
-                    short(mine),
-                    short(theirs)
-                )));
-            }
+                short(mine),
+                short(theirs)
+            )));
+        }
         if self.vectorizer.is_none() || vectorizer.is_none() {
             crate::warn!("{model_name} or {other} does not record its vectorizer: only the feature count is checked");
         }
@@ -486,12 +487,13 @@ pub fn import_xgboost(
     let (dense, summary) =
         dense::import_xgboost(text, base_score, objective, absent_is_missing).map_err(|e| e.context(dump_name))?;
     if let Some(m) = summary.max_feature
-        && m as usize >= n_features {
-            return Err(Error::new(format!(
-                "{dump_name} splits on feature {m} but the vectorizer has only {n_features} features: \
+        && m as usize >= n_features
+    {
+        return Err(Error::new(format!(
+            "{dump_name} splits on feature {m} but the vectorizer has only {n_features} features: \
                  it was trained on another vectorizer's features"
-            )));
-        }
+        )));
+    }
     Ok(Model {
         engine: Engine::Dense(dense),
         source: Source::XgboostImport,

@@ -213,12 +213,13 @@ fn check_gates(m: &Metrics, data_fp: &str, g: &Gates, warnings: &mut Vec<String>
             ))
         })?;
         if let Some(fp) = v["data"]["fingerprint"].as_str()
-            && fp != data_fp {
-                warnings.push(format!(
-                    "the champion ({}) was scored on other test data: comparing {key} anyway",
-                    input.name
-                ));
-            }
+            && fp != data_fp
+        {
+            warnings.push(format!(
+                "the champion ({}) was scored on other test data: comparing {key} anyway",
+                input.name
+            ));
+        }
         match metric_or_why(m, key) {
             Ok(ours) if ours > theirs + g.min_improvement => {}
             Ok(ours) => reasons.push(format!(
