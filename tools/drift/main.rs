@@ -167,12 +167,11 @@ fn run(a: Args) -> hn_shared::Result<()> {
     for line in drift::summary_lines(&out) {
         info!("{line}");
     }
-    if out.dataset_drift {
-        return Err(Error::check_failed(format!("dataset drift: {}", out.verdict)));
-    }
-    if !out.report["dataset_drift"].is_null() {
-        // (When no check could run, the warning has said why.)
-        info!("no dataset drift: {}", out.verdict);
+    match out.dataset_drift {
+        Some(true) => return Err(Error::check_failed(format!("dataset drift: {}", out.verdict))),
+        Some(false) => info!("no dataset drift: {}", out.verdict),
+        // No check could run: the warning has said why.
+        None => {}
     }
     Ok(())
 }

@@ -168,8 +168,9 @@ pub struct DriftJob {
 pub struct DriftOutcome {
     pub report: Value,
     pub checks: Vec<Check>,
-    pub dataset_drift: bool,
-    /// Why there is dataset drift (or why not), one line.
+    /// None when no check could run (`--allow-too-few`): no verdict either way.
+    pub dataset_drift: Option<bool>,
+    /// Why there is dataset drift (or why not, or why no check ran), one line.
     pub verdict: String,
 }
 
@@ -493,7 +494,7 @@ fn finish(
     Ok(DriftOutcome {
         report,
         checks: found,
-        dataset_drift: dataset_drift == Some(true),
+        dataset_drift,
         verdict,
     })
 }
