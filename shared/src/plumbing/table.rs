@@ -143,10 +143,9 @@ impl Table {
         let read = |roots: &[usize], group: Option<usize>| -> Result<RecordBatch> {
             let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.bytes.clone(), meta.clone());
             let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
-            let file_rows = builder.metadata().file_metadata().num_rows();
             let rows = match group {
                 Some(g) => builder.metadata().row_group(g).num_rows(),
-                None => file_rows,
+                None => builder.metadata().file_metadata().num_rows(),
             };
             if let Some(g) = group {
                 builder = builder.with_row_groups(vec![g]);

@@ -10,7 +10,7 @@ use crate::features::{Features, write_features_to_opt};
 use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
-use arrow::array::{Array, StringArray};
+use arrow::array::StringArray;
 use std::io::Write;
 
 /// Which columns of the stories table hold what (the defaults are hn-fetch's names). Flattened
@@ -96,9 +96,7 @@ impl Docs {
 
     /// The texts, `None` for a null.
     pub fn texts(&self) -> Vec<Option<&str>> {
-        (0..self.texts.len())
-            .map(|i| self.texts.is_valid(i).then(|| self.texts.value(i)))
-            .collect()
+        self.texts.iter().collect()
     }
 }
 
