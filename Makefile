@@ -253,8 +253,10 @@ demo: ## run the pipeline offline on the bundled fixture dump, into demo/
 	@$(BIN)/predict -q --model demo/champion/model.bin --vectorizer demo/champion/vectorizer.bin demo/latest.parquet --format table --top $(SHOW_TOP)
 	$(MAKE) --no-print-directory $(DEMO_VARS) report
 
-test: ## build and run every test (unit and end-to-end), then clippy's lints (where clippy is installed)
+test: ## build and run every test (unit and end-to-end), then rustfmt's and clippy's checks (where installed)
 	$(CARGO) test --release --locked --workspace
+	@if $(CARGO) fmt --version >/dev/null 2>&1; then $(CARGO) fmt --all --check; \
+	else echo "make test: cargo fmt is not installed: formatting not checked" >&2; fi
 	@if $(CARGO) clippy --version >/dev/null 2>&1; then \
 	  $(CARGO) clippy --release --locked --workspace --all-targets -q -- -D warnings; \
 	else echo "make test: cargo clippy is not installed: lints skipped" >&2; fi
