@@ -219,7 +219,8 @@ monitor: $(DATA)/latest.parquet $(STAMPS)/champion.args $(BIN)/drift ## drift ch
 	  -o $(DATA)/monitor.json --html $(DATA)/monitor.html --history $(DATA)/drift.history.jsonl --seed $(SEED) \
 	  --allow-too-few $(DRIFT_ARGS) || rc=$$?; \
 	case $$rc in \
-	  0) echo "monitor: no drift found: the champion $$(readlink $(DATA)/champion) keeps serving" >&2 ;; \
+	  0) if grep -q '"dataset_drift": *null' $(DATA)/monitor.json; then what="no drift check ran (see the warning above)"; \
+	     else what="no drift"; fi; echo "monitor: $$what: the champion $$(readlink $(DATA)/champion) keeps serving" >&2 ;; \
 	  1) echo "monitor: drift: retraining and promoting if better" >&2; \
 	     $(MAKE) --no-print-directory all promote PROMOTE_REASON='monitor: drift' && \
 	     $(MAKE) --no-print-directory predict ;; \

@@ -401,6 +401,12 @@ fn monitor_retrains_on_a_planted_shift_and_not_on_same_period_stories() {
     let champion = hn_shared::io::fingerprint(&std::fs::read(ops.path("champion/model.bin")).unwrap());
     let predictions = hn_shared::table::Table::read(&ops.path("predictions.parquet"), None).unwrap();
     assert_eq!(predictions.meta("model"), Some(champion.as_str()), "{last}");
+
+    // Too few newest stories for any check: monitor says so instead of "no drift".
+    let o = ops.make(&["PREDICT_IDS=5"], &["latest", "monitor"], NOW);
+    ok(&o);
+    assert!(stderr(&o).contains("monitor: no drift check ran"), "{}", stderr(&o));
+    assert!(ops.json("monitor.json")["dataset_drift"].is_null());
 }
 
 #[test]
