@@ -310,6 +310,15 @@ impl Table {
         Ok(s.as_string::<i32>().clone())
     }
 
+    /// [`Table::i64_column`], or all nulls when the table has no such column (an optional one).
+    pub fn i64_column_or_nulls(&self, col: &str) -> Result<Vec<Option<i64>>> {
+        if self.has_column(col) {
+            self.i64_column(col)
+        } else {
+            Ok(vec![None; self.num_rows()])
+        }
+    }
+
     /// A column as booleans (bool, or ints 0/1); missing column or null means false.
     pub fn bool_column_or_false(&self, col: &str) -> Result<Vec<bool>> {
         let Some(arr) = self.batch.column_by_name(col) else {
@@ -697,14 +706,8 @@ pub fn read_stories(table: &Table) -> Result<Vec<Story>> {
             Ok(None)
         }
     };
-    let opt_i64 = |c: &str| -> Result<Vec<Option<i64>>> {
-        if table.has_column(c) {
-            table.i64_column(c)
-        } else {
-            Ok(vec![None; n])
-        }
-    };
     let (kind, by, title, url) = (opt_str("type")?, opt_str("by")?, opt_str("title")?, opt_str("url")?);
+    let opt_i64 = |c: &str| table.i64_column_or_nulls(c);
     let (score, desc, fetched) = (opt_i64("score")?, opt_i64("descendants")?, opt_i64("fetched_at")?);
     let (dead, deleted) = (
         table.bool_column_or_false("dead")?,

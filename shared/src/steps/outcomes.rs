@@ -44,11 +44,7 @@ fn settled(stories: &Table, min_age: i64) -> Result<BTreeMap<i64, f64>> {
     let desc = stories.f64_column("descendants")?;
     let times = stories.i64_column("time")?;
     // A table without fetched_at (not from hn-fetch) cannot say when counts were read: all count.
-    let fetched = if stories.has_column("fetched_at") {
-        stories.i64_column("fetched_at")?
-    } else {
-        vec![None; ids.len()]
-    };
+    let fetched = stories.i64_column_or_nulls("fetched_at")?;
     let mut out = BTreeMap::new();
     for i in 0..ids.len() {
         let old_enough = match (times[i], fetched[i]) {

@@ -127,12 +127,10 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
     }
     let titles = t.str_column(&c.title)?;
-    let times = if t.has_column(&c.time) {
-        t.i64_column(&c.time)?
-    } else {
+    if !t.has_column(&c.time) {
         crate::verbose!("{}: no column \"{}\": times left empty", t.name, c.time);
-        vec![None; ids.len()]
-    };
+    }
+    let times = t.i64_column_or_nulls(&c.time)?;
     let texts: Vec<Option<&str>> = titles.iter().collect();
     let x = vec.body.transform(&texts);
     drop(texts);

@@ -763,11 +763,7 @@ fn predictions_section(d: &Data, top: usize, not_yet_sections: &mut Vec<&'static
         let ids = t.required_i64_column("id")?;
         let titles = t.str_column("title")?;
         let pred = t.f64_column("predicted_comments")?;
-        let times = if t.has_column("time") {
-            t.i64_column("time")?
-        } else {
-            vec![None; ids.len()]
-        };
+        let times = t.i64_column_or_nulls("time")?;
         let models = if t.has_column("model") {
             Some(t.str_column("model")?)
         } else {
