@@ -18,6 +18,7 @@ use crate::features::FeaturesFile;
 use crate::metrics::{Fit, Task};
 use crate::sparse::Csr;
 use crate::table::Provenance;
+use crate::tfidf::Vectorizer;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -507,6 +508,17 @@ pub fn import_xgboost(
         vectorizer,
         training: None,
     })
+}
+
+/// A model and the vectorizer that makes its features, read at once and checked to belong
+/// together (errors in that order: the model, the vectorizer, the pair). What every tool that
+/// predicts from titles starts with.
+pub fn read_with_vectorizer(model: &str, vectorizer: &str) -> Result<(Loaded<Model>, Loaded<Vectorizer>)> {
+    let (m, v) = rayon::join(|| Model::read(model), || Vectorizer::read(vectorizer));
+    let (m, v) = (m?, v?);
+    m.body
+        .check_vectorizer(&m.name, &v.name, &v.fingerprint, v.body.n_features())?;
+    Ok((m, v))
 }
 
 /// Where the model card of `model_path` goes: beside it, `.json` appended.

@@ -5,9 +5,7 @@
 //! extension unless one is asked for.
 
 use crate::error::{Error, Result};
-use crate::model::Model;
 use crate::table::{Provenance, Table, write_parquet};
-use crate::tfidf::Vectorizer;
 use arrow::array::{Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray};
 use arrow::datatypes::{DataType, Field, Schema};
 use std::io::Write;
@@ -99,21 +97,13 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     let c = &job.columns;
     // The three inputs are read at once (they share nothing); errors are still reported in
     // this order: the model, the vectorizer, whether they belong together, the stories.
-    let (model, (vec, t)) = rayon::join(
-        || Model::read(&job.model),
-        || {
-            rayon::join(
-                || Vectorizer::read(&job.vectorizer),
-                // Only the columns used (a stories table's url, by and score are not decoded),
-                // and those that tell a features table given by mistake.
-                || Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"]),
-            )
-        },
+    let (pair, t) = rayon::join(
+        || crate::model::read_with_vectorizer(&job.model, &job.vectorizer),
+        // Only the columns used (a stories table's url, by and score are not decoded), and
+        // those that tell a features table given by mistake.
+        || Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"]),
     );
-    let (model, vec) = (model?, vec?);
-    model
-        .body
-        .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
+    let (model, vec) = pair?;
     let t = t?;
     if !t.has_column(&c.title) && t.looks_like() == Some("features") {
         return Err(Error::new(format!(

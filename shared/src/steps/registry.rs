@@ -20,8 +20,6 @@
 
 use crate::error::{Context, Error, Result};
 use crate::io::{Input, write_atomically, write_json};
-use crate::model::Model;
-use crate::tfidf::Vectorizer;
 use crate::vectorize::{Columns, Docs};
 use serde_json::{Map, Value, json};
 use std::io::Write;
@@ -262,11 +260,7 @@ fn parse_setting(s: &str) -> std::result::Result<(String, String), String> {
 /// Register a model (its card is `MODEL.json`). Returns the id and whether it is new: a model
 /// already registered (same bytes) keeps its entry.
 pub fn add(job: &AddJob) -> Result<(String, bool)> {
-    let model = Model::read(&job.model)?;
-    let vec = Vectorizer::read(&job.vectorizer)?;
-    model
-        .body
-        .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
+    let (model, vec) = crate::model::read_with_vectorizer(&job.model, &job.vectorizer)?;
     let card_path = crate::model::card_path(&job.model);
     let card = Input::read(&card_path).context("the model card")?;
     let metrics = Input::read(&job.metrics)?;
@@ -393,11 +387,7 @@ impl std::str::FromStr for Metric {
 /// The metric of a registered model on stories, through its own vectorizer. `None` when the
 /// metric is undefined there (Spearman of constant predictions).
 pub fn evaluate(entry: &Entry, stories: &Docs, metric: Metric) -> Result<Option<f64>> {
-    let model = Model::read(&entry.path("model.bin"))?;
-    let vec = Vectorizer::read(&entry.path("vectorizer.bin"))?;
-    model
-        .body
-        .check_vectorizer(&model.name, &vec.name, &vec.fingerprint, vec.body.n_features())?;
+    let (model, vec) = crate::model::read_with_vectorizer(&entry.path("model.bin"), &entry.path("vectorizer.bin"))?;
     let x = vec.body.transform(&stories.texts());
     let pred = model.body.predict(&x);
     Ok(metric.of(&stories.target, &pred))

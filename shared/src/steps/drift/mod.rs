@@ -254,14 +254,7 @@ struct Predictor {
 
 impl Predictor {
     fn load(model: &str, vectorizer: &str) -> Result<Predictor> {
-        let model = Model::read(model)?;
-        let vectorizer = Vectorizer::read(vectorizer)?;
-        model.body.check_vectorizer(
-            &model.name,
-            &vectorizer.name,
-            &vectorizer.fingerprint,
-            vectorizer.body.n_features(),
-        )?;
+        let (model, vectorizer) = crate::model::read_with_vectorizer(model, vectorizer)?;
         Ok(Predictor { model, vectorizer })
     }
 
