@@ -14,7 +14,7 @@ pub mod plumbing;
 pub mod steps;
 
 pub use domain::{boost, dense, drift_stats, features, hn, metrics, sparse, svg, text, tfidf};
-pub use plumbing::{artifact, cli, clock, error, history, io, table};
+pub use plumbing::{artifact, cli, clock, error, history, io, ranged, table};
 pub use steps::{drift, model, outcomes, predict, registry, report, score, split, vectorize};
 
 pub use error::{Context, Error, Result};

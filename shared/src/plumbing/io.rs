@@ -68,7 +68,7 @@ pub fn fingerprint(bytes: &[u8]) -> String {
     format_digest(&Sha256::digest(bytes))
 }
 
-fn format_digest(digest: &[u8]) -> String {
+pub(crate) fn format_digest(digest: &[u8]) -> String {
     let mut s = String::with_capacity(7 + 64);
     s.push_str("sha256:");
     for b in digest {

@@ -8,6 +8,7 @@
 
 use crate::error::{Context, Error, Result};
 use crate::io::{Input, Output};
+use crate::ranged::{RangedFile, Source};
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, RecordBatchReader, StringArray};
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -51,67 +52,106 @@ impl Table {
     /// Read a Parquet file (or `-`). With `columns`, only those top-level columns are decoded;
     /// a missing one is an error that lists what the file does have.
     pub fn read(path: &str, columns: Option<&[&str]>) -> Result<Table> {
-        let input = Input::read(path)?;
-        Self::from_input(input, columns)
-    }
-
-    pub fn from_input(input: Input, columns: Option<&[&str]>) -> Result<Table> {
-        Self::decode(input, columns, false)
+        Self::decode(path, columns, false)
     }
 
     /// Read only those of `columns` the file has: for tools with optional columns, which then
     /// ask [`Table::has_column`]. Reading fewer columns is most of the time on big tables.
     pub fn read_available(path: &str, columns: &[&str]) -> Result<Table> {
-        Self::decode(Input::read(path)?, Some(columns), true)
+        Self::decode(path, Some(columns), true)
     }
 
-    fn decode(input: Input, columns: Option<&[&str]>, missing_ok: bool) -> Result<Table> {
+    fn decode(path: &str, columns: Option<&[&str]>, missing_ok: bool) -> Result<Table> {
         // The sha256 of the file (about 3 ms for 5 MB) and the decoding share nothing but the
-        // bytes, and neither do the columns: on two cores the fingerprint and all but the
+        // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
         // (and starting it) costs more than it saves: score's 1.3 MB of test features took
         // 0.8 ms longer that way.
-        let parallel = input.bytes.len() >= PARALLEL_BYTES;
-        let (fingerprint, decoded) = if parallel {
-            rayon::join(
-                || input.fingerprint(),
-                || Self::decode_batch(&input, columns, missing_ok, true),
-            )
+        // Only a projection reads parts: for every column, one whole read beats reading the file
+        // twice (once in parts, once to hash), which cost `score` half a millisecond.
+        let ranged = columns.and_then(|_| RangedFile::open(path));
+        let Some(file) = ranged else {
+            // Everything, stdin, a pipe, or not Parquet at all: read whole (worded errors below).
+            let input = Input::read(path)?;
+            let parallel = input.bytes.len() >= PARALLEL_BYTES;
+            let source = Source::Whole(input.bytes.clone());
+            let decode = || Self::decode_source(&input.name, source, columns, missing_ok, parallel);
+            let (decoded, fingerprint) = if parallel {
+                rayon::join(decode, || input.fingerprint())
+            } else {
+                (decode(), input.fingerprint())
+            };
+            let (batch, metadata) = decoded?;
+            return Ok(Table {
+                name: input.name,
+                fingerprint,
+                batch,
+                metadata,
+            });
+        };
+        // A regular Parquet file: only its footer and the chunks of the wanted columns are read,
+        // while the whole file is hashed beside them.
+        let parallel = file.len >= PARALLEL_BYTES as u64;
+        let decode = || -> Result<(RecordBatch, BTreeMap<String, String>)> {
+            let (footer_at, footer) = file.footer()?;
+            let meta = load_metadata(&file.name, &footer)?;
+            let roots = roots_of(&file.name, meta.schema(), columns, missing_ok)?;
+            let descr = meta.metadata().file_metadata().schema_descr();
+            let leaves: Vec<usize> = (0..descr.num_columns())
+                .filter(|&leaf| roots.binary_search(&descr.get_column_root_idx(leaf)).is_ok())
+                .collect();
+            let source = file.with_columns(footer_at, meta.metadata(), &leaves)?;
+            Self::decode_with(&file.name, source, meta, &roots, parallel)
+        };
+        // The decoding (the longer of the two) starts at once on this thread; the hashing waits
+        // to be taken by an idle worker (which, as the other way round, sometimes took as long
+        // as the hash itself to wake: 3 ms of a 10 ms read).
+        let (decoded, fingerprint) = if parallel {
+            rayon::join(decode, || file.fingerprint())
         } else {
-            (
-                input.fingerprint(),
-                Self::decode_batch(&input, columns, missing_ok, false),
-            )
+            (decode(), file.fingerprint())
         };
         let (batch, metadata) = decoded?;
         Ok(Table {
-            name: input.name,
-            fingerprint,
+            name: file.name,
+            fingerprint: fingerprint?,
             batch,
             metadata,
         })
     }
 
-    /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet
-    /// file; `parallel` decodes each top-level column of each row group on the thread pool.
-    fn decode_batch(
-        input: &Input,
+    /// The record batch (only `columns`, when given) and the key-value metadata of Parquet bytes
+    /// read whole; `parallel` decodes each top-level column of each row group on the thread pool.
+    fn decode_source(
+        name: &str,
+        source: Source,
         columns: Option<&[&str]>,
         missing_ok: bool,
         parallel: bool,
     ) -> Result<(RecordBatch, BTreeMap<String, String>)> {
-        let name = &input.name;
-        if input.bytes.is_empty() {
-            return Err(Error::new(format!("{name} is empty, not a Parquet file")));
+        if let Source::Whole(bytes) = &source {
+            if bytes.is_empty() {
+                return Err(Error::new(format!("{name} is empty, not a Parquet file")));
+            }
+            if let Some(what) = not_parquet(bytes) {
+                return Err(Error::new(format!(
+                    "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
+                )));
+            }
         }
-        if let Some(what) = not_parquet(&input.bytes) {
-            return Err(Error::new(format!(
-                "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
-            )));
-        }
-        // The footer is parsed once and shared by every column's reader.
-        let meta = ArrowReaderMetadata::load(&input.bytes, ArrowReaderOptions::default())
-            .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))?;
+        let meta = load_metadata(name, &source)?;
+        let roots = roots_of(name, meta.schema(), columns, missing_ok)?;
+        Self::decode_with(name, source, meta, &roots, parallel)
+    }
+
+    /// Decode the top-level columns `roots` (sorted) of every row group.
+    fn decode_with(
+        name: &str,
+        source: Source,
+        meta: ArrowReaderMetadata,
+        roots: &[usize],
+        parallel: bool,
+    ) -> Result<(RecordBatch, BTreeMap<String, String>)> {
         let metadata: BTreeMap<String, String> = meta
             .metadata()
             .file_metadata()
@@ -122,26 +162,9 @@ impl Table {
                     .collect()
             })
             .unwrap_or_default();
-        let file_schema = meta.schema().clone();
-        let roots: Vec<usize> = match columns {
-            None => (0..file_schema.fields().len()).collect(),
-            Some(cols) => {
-                let mut roots = Vec::with_capacity(cols.len());
-                for c in cols {
-                    match file_schema.index_of(c) {
-                        Ok(i) => roots.push(i),
-                        Err(_) if missing_ok => {}
-                        Err(_) => return Err(missing_column(name, c, &file_schema)),
-                    }
-                }
-                roots.sort_unstable();
-                roots.dedup();
-                roots
-            }
-        };
         // `group`: one row group only (None: all of them).
         let read = |roots: &[usize], group: Option<usize>| -> Result<RecordBatch> {
-            let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(input.bytes.clone(), meta.clone());
+            let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(source.clone(), meta.clone());
             let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.iter().copied());
             let rows = match group {
                 Some(g) => builder.metadata().row_group(g).num_rows(),
@@ -170,7 +193,7 @@ impl Table {
         };
         let groups = meta.metadata().num_row_groups();
         if !parallel || roots.len() * groups < 2 {
-            return Ok((read(&roots, None)?, metadata));
+            return Ok((read(roots, None)?, metadata));
         }
         // Every column of every row group is a task of its own (a big title column in three row
         // groups is three tasks), then each column's row groups are joined.
@@ -354,6 +377,31 @@ impl Table {
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)
     }
+}
+
+/// A Parquet footer's metadata, with the Arrow schema it implies.
+fn load_metadata(name: &str, source: &Source) -> Result<ArrowReaderMetadata> {
+    ArrowReaderMetadata::load(source, ArrowReaderOptions::default())
+        .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))
+}
+
+/// The top-level column indices of `columns` (all of them for `None`), sorted; a missing one
+/// is an error listing what the file has, unless `missing_ok`.
+fn roots_of(name: &str, schema: &SchemaRef, columns: Option<&[&str]>, missing_ok: bool) -> Result<Vec<usize>> {
+    let Some(cols) = columns else {
+        return Ok((0..schema.fields().len()).collect());
+    };
+    let mut roots = Vec::with_capacity(cols.len());
+    for c in cols {
+        match schema.index_of(c) {
+            Ok(i) => roots.push(i),
+            Err(_) if missing_ok => {}
+            Err(_) => return Err(missing_column(name, c, schema)),
+        }
+    }
+    roots.sort_unstable();
+    roots.dedup();
+    Ok(roots)
 }
 
 /// What a file that does not start with Parquet's magic looks like, for the error message.

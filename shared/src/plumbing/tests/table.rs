@@ -140,10 +140,28 @@ fn columns_encoded_in_parallel_give_the_same_bytes() {
         .unwrap();
     let groups: Vec<i64> = meta.row_groups().iter().map(|g| g.num_rows()).collect();
     assert_eq!(groups, [1200, 1200, 1200, 1200, 200]);
-    let input = Input {
-        name: "t.parquet".into(),
-        bytes: many.into(),
-    };
-    let (back, _) = Table::decode_batch(&input, None, false, true).unwrap();
+    let source = crate::ranged::Source::Whole(many.clone().into());
+    let (back, _) = Table::decode_source("t.parquet", source, None, false, true).unwrap();
     assert_eq!(back.columns(), batch.columns());
+
+    // From a file, a projection reads only the footer and its columns' chunks (in parts), and
+    // still fingerprints every byte.
+    let p = tmp("groups.parquet");
+    std::fs::write(&p, &many).unwrap();
+    let t = Table::read(&p, Some(&["title", "id"])).unwrap();
+    assert_eq!(t.fingerprint, crate::io::fingerprint(&many));
+    assert_eq!(t.batch.num_columns(), 2);
+    assert_eq!(t.column("id").unwrap(), batch.column(0));
+    assert_eq!(t.column("title").unwrap(), batch.column(3));
+    assert_eq!(t.metadata, Table::read(&p, None).unwrap().metadata);
+
+    // A footer that places chunks past the end of the file (the middle cut out): an error that
+    // names the file, not a panic or a short table.
+    let footer_len = u32::from_le_bytes(many[many.len() - 8..many.len() - 4].try_into().unwrap()) as usize + 8;
+    let mut cut = many[..many.len() / 3].to_vec();
+    cut.extend_from_slice(&many[many.len() - footer_len..]);
+    std::fs::write(&p, &cut).unwrap();
+    let e = Table::read(&p, Some(&["title"])).err().unwrap().to_string();
+    assert!(e.contains(&p) && e.contains("damaged"), "{e}");
+    std::fs::remove_file(&p).unwrap();
 }
