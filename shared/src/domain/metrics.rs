@@ -52,18 +52,29 @@ pub fn rmse(y: &[f64], pred: &[f64]) -> f64 {
 
 /// 1-based ranks with ties given the average of the positions they span.
 pub fn average_ranks(v: &[f64]) -> Vec<f64> {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+    // Sorted as (key, position) pairs rather than positions compared through `v`: no indirect
+    // loads, and an unstable sort is fine since tied positions share one rank anyway. The key
+    // orders as `f64::total_cmp` does (negatives' bits flipped, positives' sign bit set).
+    let mut order: Vec<(u64, usize)> = v
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let b = x.to_bits();
+            (if b >> 63 == 1 { !b } else { b | 1 << 63 }, i)
+        })
+        .collect();
+    order.sort_unstable();
     let mut ranks = vec![0.0; v.len()];
     let mut i = 0;
     while i < order.len() {
         let mut j = i;
-        while j + 1 < order.len() && v[order[j + 1]] == v[order[i]] {
+        let at = v[order[i].1];
+        while j + 1 < order.len() && v[order[j + 1].1] == at {
             j += 1;
         }
         // Positions i..=j (0-based) share the mean of ranks i+1..=j+1.
         let avg = (i + j) as f64 / 2.0 + 1.0;
-        for &k in &order[i..=j] {
+        for &(_, k) in &order[i..=j] {
             ranks[k] = avg;
         }
         i = j + 1;
@@ -239,16 +250,39 @@ pub enum Scores {
     Binary(BinaryScores),
 }
 
+/// What the scores of one test set share whatever predicts it (the model, its baseline): the
+/// targets' ranks and log1p, computed once. Each was a sort or 12k logarithms per use.
+struct Targets<'a> {
+    y: &'a [f64],
+    ranks: Vec<f64>,
+    log1p: Vec<f64>,
+}
+
+impl<'a> Targets<'a> {
+    fn of(task: Task, y: &'a [f64]) -> Targets<'a> {
+        let (ranks, log1p) = match task {
+            Task::Regression => rayon::join(|| average_ranks(y), || log1p_of(y)),
+            Task::Binary => (Vec::new(), Vec::new()),
+        };
+        Targets { y, ranks, log1p }
+    }
+}
+
 impl Scores {
-    fn of(task: Task, y: &[f64], pred: &[f64]) -> Scores {
+    fn of(task: Task, t: &Targets, pred: &[f64]) -> Scores {
+        let y = t.y;
         match task {
-            Task::Regression => Scores::Regression(RegressionScores {
-                r2: r2(y, pred),
-                mae: mae(y, pred),
-                rmse: rmse(y, pred),
-                spearman: spearman(y, pred),
-                r2_log1p: r2_log1p(y, pred),
-            }),
+            Task::Regression => {
+                let (ranks, log1p) = rayon::join(|| average_ranks(pred), || log1p_of(pred));
+                Scores::Regression(RegressionScores {
+                    r2: r2(y, pred),
+                    mae: mae(y, pred),
+                    rmse: rmse(y, pred),
+                    // Spearman's correlation and R² on log1p, as `spearman` and `r2_log1p` say.
+                    spearman: pearson(&t.ranks, &ranks),
+                    r2_log1p: r2(&t.log1p, &log1p),
+                })
+            }
             Task::Binary => Scores::Binary(BinaryScores {
                 auc: auc(y, pred),
                 logloss: logloss(y, pred),
@@ -330,13 +364,14 @@ impl Metrics {
                 undefined.insert(name.to_string(), why);
             }
         };
+        let targets = Targets::of(task, y);
         match task {
             Task::Regression => {
                 note("r2", why_r2_undefined(y));
                 // Said of the targets as given (their log1p is constant when they are).
                 note(
                     "r2_log1p",
-                    why_r2_undefined(y).or_else(|| why_r2_undefined(&log1p_of(y))),
+                    why_r2_undefined(y).or_else(|| why_r2_undefined(&targets.log1p)),
                 );
                 note("spearman", why_spearman_undefined(y, pred));
             }
@@ -349,14 +384,18 @@ impl Metrics {
                 y.len()
             ));
         }
+        let (scores, baseline) = rayon::join(
+            || Scores::of(task, &targets, pred),
+            || Scores::of(task, &targets, &vec![value; y.len()]),
+        );
         Metrics {
             task,
             n: y.len(),
-            scores: Scores::of(task, y, pred),
+            scores,
             baseline: Baseline {
                 source,
                 value,
-                scores: Scores::of(task, y, &vec![value; y.len()]),
+                scores: baseline,
             },
             undefined,
             warnings,
