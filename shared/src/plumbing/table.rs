@@ -66,9 +66,12 @@ impl Table {
         // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
         // (and starting it) costs more than it saves: score's 1.3 MB of test features took
-        // 0.8 ms longer that way.
-        // Only a projection reads parts: for every column, one whole read beats reading the file
-        // twice (once in parts, once to hash), which cost `score` half a millisecond.
+        // 0.8 ms longer that way. In both `rayon::join`s below the decoding (the longer task)
+        // goes first and the hash waits for an idle worker: the other way round, the decoding
+        // sometimes waited for the hash to finish (3 ms of a 10 ms read).
+        //
+        // Only a projection reads the file in parts: for every column, one whole read beats
+        // reading it twice (in parts, then again to hash), which cost `score` half a millisecond.
         let ranged = columns.and_then(|_| RangedFile::open(path));
         let Some(file) = ranged else {
             // Everything, stdin, a pipe, or not Parquet at all: read whole (worded errors below).
@@ -103,9 +106,6 @@ impl Table {
             let source = file.with_columns(footer_at, meta.metadata(), &leaves)?;
             Self::decode_with(&file.name, source, meta, &roots, parallel)
         };
-        // The decoding (the longer of the two) starts at once on this thread; the hashing waits
-        // to be taken by an idle worker (which, as the other way round, sometimes took as long
-        // as the hash itself to wake: 3 ms of a 10 ms read).
         let (decoded, fingerprint) = if parallel {
             rayon::join(decode, || file.fingerprint())
         } else {
