@@ -26,18 +26,20 @@ pub enum Source {
 }
 
 impl Source {
+    /// The part holding offset `start`: where it begins, and its bytes.
+    fn part(&self, start: u64) -> Option<(u64, &Bytes)> {
+        match self {
+            Source::Whole(b) => Some((0, b)),
+            Source::Parts { parts, .. } => {
+                let i = parts.partition_point(|(o, _)| *o <= start).checked_sub(1)?;
+                Some((parts[i].0, &parts[i].1))
+            }
+        }
+    }
+
     /// The part holding `start..start + len`, as a slice.
     fn slice(&self, start: u64, len: usize) -> parquet::errors::Result<Bytes> {
-        let (offset, bytes) = match self {
-            Source::Whole(b) => (0, b),
-            Source::Parts { parts, .. } => {
-                let i = parts.partition_point(|(o, _)| *o <= start);
-                match i.checked_sub(1).map(|i| &parts[i]) {
-                    Some((o, b)) => (*o, b),
-                    None => return Err(outside(start, len)),
-                }
-            }
-        };
+        let (offset, bytes) = self.part(start).ok_or_else(|| outside(start, len))?;
         let from = usize::try_from(start - offset).map_err(|_| outside(start, len))?;
         match from.checked_add(len) {
             Some(to) if to <= bytes.len() => Ok(bytes.slice(from..to)),
@@ -68,16 +70,8 @@ impl ChunkReader for Source {
     /// A reader from `start` to the end of the part holding it (a page header is read this way,
     /// and never crosses out of its column chunk in a sound file).
     fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
-        let end = match self {
-            Source::Whole(b) => b.len() as u64,
-            Source::Parts { parts, .. } => {
-                let i = parts.partition_point(|(o, _)| *o <= start);
-                match i.checked_sub(1).map(|i| &parts[i]) {
-                    Some((o, b)) => o + b.len() as u64,
-                    None => return Err(outside(start, 0)),
-                }
-            }
-        };
+        let (offset, bytes) = self.part(start).ok_or_else(|| outside(start, 0))?;
+        let end = offset + bytes.len() as u64;
         let len = usize::try_from(end.saturating_sub(start)).map_err(|_| outside(start, 0))?;
         Ok(self.slice(start, len)?.reader())
     }

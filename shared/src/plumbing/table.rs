@@ -66,79 +66,73 @@ impl Table {
         // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
         // (and starting it) costs more than it saves: score's 1.3 MB of test features took
-        // 0.8 ms longer that way. In both `rayon::join`s below the decoding (the longer task)
-        // goes first and the hash waits for an idle worker: the other way round, the decoding
-        // sometimes waited for the hash to finish (3 ms of a 10 ms read).
+        // 0.8 ms longer that way. Which of the two goes first: see `beside`.
         //
         // Only a projection reads the file in parts: for every column, one whole read beats
         // reading it twice (in parts, then again to hash), which cost `score` half a millisecond.
         let ranged = columns.and_then(|_| RangedFile::open(path));
-        let Some(file) = ranged else {
+        let (name, decoded, fingerprint) = match ranged {
             // Everything, stdin, a pipe, or not Parquet at all: read whole (worded errors below).
-            let input = Input::read(path)?;
-            let parallel = input.bytes.len() >= PARALLEL_BYTES;
-            let source = Source::Whole(input.bytes.clone());
-            let decode = || Self::decode_source(&input.name, source, columns, missing_ok, parallel);
-            let (decoded, fingerprint) = if parallel {
-                rayon::join(decode, || input.fingerprint())
-            } else {
-                (decode(), input.fingerprint())
-            };
-            let (batch, metadata) = decoded?;
-            return Ok(Table {
-                name: input.name,
-                fingerprint,
-                batch,
-                metadata,
-            });
-        };
-        // A regular Parquet file: only its footer and the chunks of the wanted columns are read,
-        // while the whole file is hashed beside them.
-        let parallel = file.len >= PARALLEL_BYTES as u64;
-        let decode = || -> Result<(RecordBatch, BTreeMap<String, String>)> {
-            let (footer_at, footer) = file.footer()?;
-            let meta = load_metadata(&file.name, &footer)?;
-            let roots = roots_of(&file.name, meta.schema(), columns, missing_ok)?;
-            let descr = meta.metadata().file_metadata().schema_descr();
-            let leaves: Vec<usize> = (0..descr.num_columns())
-                .filter(|&leaf| roots.binary_search(&descr.get_column_root_idx(leaf)).is_ok())
-                .collect();
-            let source = file.with_columns(footer_at, meta.metadata(), &leaves)?;
-            Self::decode_with(&file.name, source, meta, &roots, parallel)
-        };
-        let (decoded, fingerprint) = if parallel {
-            rayon::join(decode, || file.fingerprint())
-        } else {
-            (decode(), file.fingerprint())
+            None => {
+                let input = Input::read(path)?;
+                let parallel = input.bytes.len() >= PARALLEL_BYTES;
+                let (decoded, fingerprint) = beside(
+                    parallel,
+                    || Self::decode_bytes(&input.name, &input.bytes, columns, missing_ok, parallel),
+                    || Ok(input.fingerprint()),
+                );
+                (input.name, decoded, fingerprint)
+            }
+            // A regular Parquet file: only its footer and the chunks of the wanted columns are
+            // read, while the whole file is hashed beside them.
+            Some(file) => {
+                let parallel = file.len >= PARALLEL_BYTES as u64;
+                let (decoded, fingerprint) = beside(
+                    parallel,
+                    || {
+                        let (footer_at, footer) = file.footer()?;
+                        let meta = load_metadata(&file.name, &footer)?;
+                        let roots = roots_of(&file.name, meta.schema(), columns, missing_ok)?;
+                        let descr = meta.metadata().file_metadata().schema_descr();
+                        let leaves: Vec<usize> = (0..descr.num_columns())
+                            .filter(|&leaf| roots.binary_search(&descr.get_column_root_idx(leaf)).is_ok())
+                            .collect();
+                        let source = file.with_columns(footer_at, meta.metadata(), &leaves)?;
+                        Self::decode_with(&file.name, source, meta, &roots, parallel)
+                    },
+                    || file.fingerprint(),
+                );
+                (file.name, decoded, fingerprint)
+            }
         };
         let (batch, metadata) = decoded?;
         Ok(Table {
-            name: file.name,
+            name,
             fingerprint: fingerprint?,
             batch,
             metadata,
         })
     }
 
-    /// The record batch (only `columns`, when given) and the key-value metadata of Parquet bytes
-    /// read whole; `parallel` decodes each top-level column of each row group on the thread pool.
-    fn decode_source(
+    /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet
+    /// file read whole into `bytes`; `parallel` decodes each top-level column of each row group
+    /// on the thread pool.
+    fn decode_bytes(
         name: &str,
-        source: Source,
+        bytes: &bytes::Bytes,
         columns: Option<&[&str]>,
         missing_ok: bool,
         parallel: bool,
     ) -> Result<(RecordBatch, BTreeMap<String, String>)> {
-        if let Source::Whole(bytes) = &source {
-            if bytes.is_empty() {
-                return Err(Error::new(format!("{name} is empty, not a Parquet file")));
-            }
-            if let Some(what) = not_parquet(bytes) {
-                return Err(Error::new(format!(
-                    "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
-                )));
-            }
+        if bytes.is_empty() {
+            return Err(Error::new(format!("{name} is empty, not a Parquet file")));
         }
+        if let Some(what) = not_parquet(bytes) {
+            return Err(Error::new(format!(
+                "{name} is not Parquet: it looks like {what}; convert it first (e.g. duckdb -c \"COPY (FROM 'file') TO 'file.parquet'\")"
+            )));
+        }
+        let source = Source::Whole(bytes.clone());
         let meta = load_metadata(name, &source)?;
         let roots = roots_of(name, meta.schema(), columns, missing_ok)?;
         Self::decode_with(name, source, meta, &roots, parallel)
@@ -376,6 +370,21 @@ impl Table {
     /// Our own metadata value (`hn.<key>`), if the file carries it.
     pub fn meta(&self, key: &str) -> Option<&str> {
         self.metadata.get(&format!("{META_PREFIX}{key}")).map(String::as_str)
+    }
+}
+
+/// `decode()` and `hash()` side by side on the thread pool when `parallel`, else one after the
+/// other. The decoding (the longer) goes first and the hash waits for an idle worker: the other
+/// way round, the decoding sometimes waited for the hash to finish (3 ms of a 10 ms read).
+fn beside<D: Send, H: Send>(
+    parallel: bool,
+    decode: impl FnOnce() -> D + Send,
+    hash: impl FnOnce() -> H + Send,
+) -> (D, H) {
+    if parallel {
+        rayon::join(decode, hash)
+    } else {
+        (decode(), hash())
     }
 }
 
@@ -624,8 +633,8 @@ fn repeats(column: &ArrayRef) -> bool {
     }
 }
 
-/// Encode `batch` as one Parquet file into `out`; `parallel` encodes the columns of a single
-/// row group on the thread pool (the same bytes, see the test).
+/// Encode `batch` as one Parquet file into `out`; `parallel` encodes every column of every row
+/// group on the thread pool (the same bytes, see the test).
 fn encode<W: std::io::Write + Send>(
     out: W,
     batch: &RecordBatch,
@@ -636,16 +645,21 @@ fn encode<W: std::io::Write + Send>(
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
     let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
     let rows = batch.num_rows();
+    // The rows of each row group, as (first, end).
+    let groups: Vec<(usize, usize)> = (0..rows)
+        .step_by(per_group)
+        .map(|g| (g, rows.min(g + per_group)))
+        .collect();
     // Each row group's rows are handed to the writer SLICE_ROWS at a time, on both paths alike
     // (where a write call ends decides where the writer's pages end, so the bytes agree).
-    let slices = |from: usize, to: usize| {
+    let slices = |(from, to): (usize, usize)| {
         (from..to)
             .step_by(SLICE_ROWS)
             .map(move |at| (at, SLICE_ROWS.min(to - at)))
     };
     if !parallel || rows == 0 {
-        for g in (0..rows).step_by(per_group) {
-            for (at, n) in slices(g, per_group.min(rows - g) + g) {
+        for &group in &groups {
+            for (at, n) in slices(group) {
                 w.write(&batch.slice(at, n))?;
             }
         }
@@ -657,7 +671,6 @@ fn encode<W: std::io::Write + Send>(
     // would produce one after the other (see the test).
     let (mut file, factory) = w.into_serialized_writer()?;
     let schema = batch.schema();
-    let starts: Vec<usize> = (0..rows).step_by(per_group).collect();
     // The leaf columns (and so the writers) of each top-level field, in schema order.
     let leaves_of: Vec<usize> = schema
         .fields()
@@ -666,10 +679,10 @@ fn encode<W: std::io::Write + Send>(
         .map(|(f, c)| Ok(compute_leaves(f, &c.slice(0, 0))?.len()))
         .collect::<Result<_>>()?;
     let mut work = Vec::new();
-    for (g, &start) in starts.iter().enumerate() {
+    for (g, &group) in groups.iter().enumerate() {
         let mut writers = factory.create_column_writers(g)?.into_iter();
         for (c, &n) in leaves_of.iter().enumerate() {
-            work.push((g, start, c, writers.by_ref().take(n).collect::<Vec<_>>()));
+            work.push((g, group, c, writers.by_ref().take(n).collect::<Vec<_>>()));
         }
     }
     // Each task computes its column's levels a slice at a time and writes them: the levels of a
@@ -677,9 +690,9 @@ fn encode<W: std::io::Write + Send>(
     // fit` peaked at, every page of it a page fault.
     let chunks = work
         .into_par_iter()
-        .map(|(g, start, c, mut writers)| {
+        .map(|(g, group, c, mut writers)| {
             let column = batch.column(c);
-            for (at, n) in slices(start, per_group.min(rows - start) + start) {
+            for (at, n) in slices(group) {
                 let leaves = compute_leaves(schema.field(c), &column.slice(at, n))?;
                 for (writer, leaf) in writers.iter_mut().zip(&leaves) {
                     writer.write(leaf)?;
@@ -693,7 +706,7 @@ fn encode<W: std::io::Write + Send>(
         })
         .collect::<Result<Vec<_>>>()?;
     let mut chunks = chunks.into_iter().peekable();
-    for g in 0..starts.len() {
+    for g in 0..groups.len() {
         let mut group = file.next_row_group()?;
         while let Some((_, closed)) = chunks.next_if(|c| c.0 == g) {
             for chunk in closed {
