@@ -201,7 +201,7 @@ pub fn write_features(path: &str, f: &Features, prov: Provenance) -> Result<()> 
 /// Arrow columns without a copy. With `has_target` false the target column is written all null
 /// (features of stories that have no comment counts yet: fine to predict from, refused by
 /// train and score when read).
-pub fn write_features_to_opt(out: &mut Output, f: Features, prov: Provenance, has_target: bool) -> Result<()> {
+pub fn write_features_to(out: &mut Output, f: Features, prov: Provenance, has_target: bool) -> Result<()> {
     let prov = features_provenance(&f, prov);
     write_parquet_to(out, &features_batch(f, has_target)?, &prov)
 }

@@ -6,7 +6,7 @@
 //! (sha256 of the artifact file), so later steps can tell which vocabulary its columns mean.
 
 use crate::error::{Error, Result};
-use crate::features::{Features, write_features_to_opt};
+use crate::features::{Features, write_features_to};
 use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
@@ -162,8 +162,7 @@ pub fn fit_file(
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
     let rep = report(&features);
-    write_features_to_opt(&mut feat_out, features, prov, has_target)
-        .map_err(|e| e.context(format!("writing {output}")))?;
+    write_features_to(&mut feat_out, features, prov, has_target).map_err(|e| e.context(format!("writing {output}")))?;
     crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
     commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
@@ -188,7 +187,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
     };
     let prov = prov.input(&docs.name, &docs.fingerprint).input(&v.name, &v.fingerprint);
     let rep = report(&features);
-    crate::io::write_atomically(output, |o| write_features_to_opt(o, features, prov, has_target))?;
+    crate::io::write_atomically(output, |o| write_features_to(o, features, prov, has_target))?;
     Ok(rep)
 }
 

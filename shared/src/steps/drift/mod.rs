@@ -427,13 +427,13 @@ fn finish(
 ) -> Result<DriftOutcome> {
     let o = &job.options;
     let Found {
-        checks: found,
+        checks,
         p_threshold,
         dataset_drift,
         verdict,
     } = found;
-    let drifted = found.iter().filter(|c| c.drifted).count();
-    let share = (!found.is_empty()).then(|| drifted as f64 / found.len() as f64);
+    let drifted = checks.iter().filter(|c| c.drifted).count();
+    let share = (!checks.is_empty()).then(|| drifted as f64 / checks.len() as f64);
     let mut inputs = json!({
         "reference": {"path": reference.name, "fingerprint": reference.fingerprint, "rows": reference.rows()},
         "current": {"path": current.name, "fingerprint": current.fingerprint, "rows": current.rows()},
@@ -458,10 +458,10 @@ fn finish(
         "dataset_drift": dataset_drift,
         "verdict": verdict,
         "drifted_checks": drifted,
-        "checks_run": found.len(),
+        "checks_run": checks.len(),
         "drifted_share": share,
         "p_threshold": p_threshold,
-        "checks": found.iter().map(Check::to_json).collect::<Vec<_>>(),
+        "checks": checks.iter().map(Check::to_json).collect::<Vec<_>>(),
         "skipped": plan.skipped.iter().map(|(n, why)| json!({"name": n, "reason": why})).collect::<Vec<_>>(),
         "settings": o.to_json(),
         "inputs": inputs,
@@ -486,7 +486,7 @@ fn finish(
     }
     Ok(DriftOutcome {
         report,
-        checks: found,
+        checks,
         dataset_drift,
         verdict,
     })
