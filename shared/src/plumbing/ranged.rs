@@ -119,21 +119,27 @@ impl RangedFile {
         })
     }
 
+    /// Fill `buf` from `offset`; a short read (the file shrank) or an I/O error names the file.
+    fn fill(&self, buf: &mut [u8], offset: u64) -> Result<()> {
+        self.file.read_exact_at(buf, offset).with_context(|| {
+            format!(
+                "reading {} (if it is still being written, try again once it is complete)",
+                self.name
+            )
+        })
+    }
+
     fn read_at(&self, offset: u64, len: u64) -> Result<Bytes> {
         let n = usize::try_from(len).map_err(|_| Error::new(format!("{}: a part too big to read", self.name)))?;
         let mut buf = vec![0u8; n];
-        self.file
-            .read_exact_at(&mut buf, offset)
-            .with_context(|| format!("reading {} (did it change while being read?)", self.name))?;
+        self.fill(&mut buf, offset)?;
         Ok(buf.into())
     }
 
     /// The footer alone, enough to load the metadata, and where it starts.
     pub fn footer(&self) -> Result<(u64, Source)> {
         let mut end = [0u8; 8];
-        self.file
-            .read_exact_at(&mut end, self.len - 8)
-            .with_context(|| format!("reading {}", self.name))?;
+        self.fill(&mut end, self.len - 8)?;
         let meta_len = u64::from(u32::from_le_bytes([end[0], end[1], end[2], end[3]]));
         // A damaged length is left for the metadata reader to report: give it what there is.
         let at = self.len - (meta_len + 8).min(self.len);
@@ -158,7 +164,7 @@ impl RangedFile {
                     Some(end) if end <= self.len => ranges.push((start, end)),
                     _ => {
                         return Err(Error::new(format!(
-                            "{} is damaged: its footer places column {} at bytes {start}..+{len}, past the end of the file ({} bytes)",
+                            "{} is damaged: its footer places column {} at bytes {start}..+{len}, past the end of the file ({} bytes); make or copy it again",
                             self.name,
                             rg.column(leaf).column_path(),
                             self.len
@@ -193,9 +199,7 @@ impl RangedFile {
         let mut at = 0u64;
         while at < self.len {
             let n = (self.len - at).min(HASH_BLOCK as u64) as usize;
-            self.file
-                .read_exact_at(&mut buf[..n], at)
-                .with_context(|| format!("reading {} (did it change while being read?)", self.name))?;
+            self.fill(&mut buf[..n], at)?;
             hasher.update(&buf[..n]);
             at += n as u64;
         }
