@@ -65,8 +65,7 @@ impl Table {
         // The sha256 of the file (about 3 ms for 5 MB) and the decoding share nothing but the
         // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
-        // (and starting it) costs more than it saves: score's 1.3 MB of test features took
-        // 0.8 ms longer that way. Which of the two goes first: see `beside`.
+        // (and starting it) costs more than it saves. Which of the two goes first: see `beside`.
         //
         // Only a projection reads the file in parts: for every column, one whole read beats
         // reading it twice (in parts, then again to hash), which cost `score` half a millisecond.
@@ -535,8 +534,11 @@ impl Provenance {
 /// Rows per Parquet row group.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
 
-/// Inputs smaller than this are read on one thread.
-const PARALLEL_BYTES: usize = 2 << 20;
+/// Inputs smaller than this are read on one thread. `score`'s 640 kB of test features (four
+/// columns) read 1 ms faster on the pool than on one thread (medians of 31-41 alternated runs:
+/// 13.7 -> 12.5 ms, 13.0 -> 12.1): the tool starts the pool for its trees anyway, so starting it
+/// to read costs nothing more.
+const PARALLEL_BYTES: usize = 256 << 10;
 
 /// Tables smaller than this (in memory) are written on one thread. Lower than for reading:
 /// `predict`'s 11.9k predictions (1.7 MB in memory) encoded 3.9 -> 3.3 ms on the pool (medians of
