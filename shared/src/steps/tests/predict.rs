@@ -53,3 +53,14 @@ fn format_follows_extension() {
     assert_eq!(Format::choose(None, None), Format::Table);
     assert_eq!(Format::choose(Some(Format::Csv), Some("p.parquet")), Format::Csv);
 }
+
+#[test]
+fn repeated_column_holds_n_copies() {
+    let a = repeated("sha256:ab", 3).unwrap();
+    assert_eq!(a.len(), 3);
+    assert!(a.iter().all(|v| v == Some("sha256:ab")));
+    assert_eq!(repeated("x", 0).unwrap().len(), 0);
+    // Past what one string column can hold: an error, not a panic or a wrapped offset.
+    assert!(repeated("0123456789", usize::MAX / 4).is_err());
+    assert!(repeated("0123456789", 300_000_000).is_err());
+}
