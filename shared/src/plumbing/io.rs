@@ -106,6 +106,69 @@ impl<R: Read> Read for FingerprintReader<R> {
     }
 }
 
+/// A file an [`Output`] writes to. For a temp file to be renamed into place, it asks the kernel
+/// to start writing the bytes out to disk as each megabyte arrives ([`Sink::start_writeback`]),
+/// so that the fsync at commit waits for little more than the last of them and the journal:
+/// written only at the end, `split`'s 6.8 MB train table took 3.2-4.2 ms to sync.
+struct Sink {
+    file: File,
+    /// Bytes written, and how many of them the kernel was asked to start writing out.
+    written: u64,
+    started: u64,
+    /// Whether to ask at all: not for devices, FIFOs and descriptors written through.
+    writeback: bool,
+}
+
+/// [`Sink`] starts the writeback of this many new bytes at a time.
+const WRITEBACK_BYTES: u64 = 1 << 20;
+
+impl Sink {
+    fn new(file: File, writeback: bool) -> Sink {
+        Sink {
+            file,
+            written: 0,
+            started: 0,
+            writeback,
+        }
+    }
+
+    /// Ask the kernel to start writing what was written so far to disk, without waiting. Only
+    /// a hint: where it is not supported, the fsync at commit does it all, as before.
+    fn start_writeback(&mut self) {
+        if !self.writeback || self.written == self.started {
+            return;
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let (from, len) = (
+                self.started as libc::off64_t,
+                (self.written - self.started) as libc::off64_t,
+            );
+            // SAFETY: sync_file_range only reads the descriptor and the range; it does not
+            // touch this process's memory.
+            unsafe {
+                libc::sync_file_range(self.file.as_raw_fd(), from, len, libc::SYNC_FILE_RANGE_WRITE);
+            }
+        }
+        self.started = self.written;
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(data)?;
+        self.written += n as u64;
+        if self.written - self.started >= WRITEBACK_BYTES {
+            self.start_writeback();
+        }
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// An output being written. For a regular file (or a path not there yet), bytes go to a temp
 /// file in the same directory that is renamed over the target by [`Output::commit`]; dropped
 /// without commit, or on SIGINT/SIGTERM/SIGHUP, the temp file is removed. Anything else a path
@@ -116,7 +179,7 @@ impl<R: Read> Read for FingerprintReader<R> {
 pub struct Output {
     target: Option<PathBuf>,
     tmp: Option<PathBuf>,
-    file: Option<std::io::BufWriter<File>>,
+    file: Option<std::io::BufWriter<Sink>>,
     buf: Vec<u8>,
     name: String,
     /// Written through (not a regular file): nothing to rename, nothing to sync.
@@ -195,7 +258,7 @@ impl Output {
             OutputKind::Stdout => out.name = "<stdout>".into(),
             OutputKind::Through => {
                 let file = open_through(path)?;
-                out.file = Some(std::io::BufWriter::with_capacity(1 << 16, file));
+                out.file = Some(std::io::BufWriter::with_capacity(1 << 16, Sink::new(file, false)));
                 out.through = true;
             }
             OutputKind::Regular => {
@@ -216,10 +279,20 @@ impl Output {
                 // run is alive (see check_other_writers).
                 try_lock_exclusive(&file);
                 out.target = Some(target);
-                out.file = Some(std::io::BufWriter::with_capacity(1 << 20, file));
+                out.file = Some(std::io::BufWriter::with_capacity(1 << 20, Sink::new(file, true)));
             }
         }
         Ok(out)
+    }
+
+    /// Hand what is buffered to the file and have the kernel start writing it to disk, while
+    /// the caller goes on with other work (the next output, the other outputs' syncs).
+    pub fn start_writeback(&mut self) -> Result<()> {
+        if let Some(w) = &mut self.file {
+            w.flush().with_context(|| format!("writing {}", self.name))?;
+            w.get_mut().start_writeback();
+        }
+        Ok(())
     }
 
     pub fn name(&self) -> &str {
@@ -247,6 +320,7 @@ impl Output {
                 if self.through {
                     return Ok(());
                 }
+                let f = f.file;
                 let clock = std::time::Instant::now();
                 f.sync_all().with_context(|| format!("writing {name}"))?;
                 crate::debug!("{name}: synced in {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
@@ -423,9 +497,14 @@ pub fn distinct_outputs(paths: &[&str]) -> Result<()> {
 /// Commit outputs that belong together (train and test, a vectorizer and its features) in order.
 /// If one fails, those already moved into place are removed again: a half-done run must not
 /// leave a fresh-looking file beside a stale sibling.
-pub fn commit_all(outs: Vec<Output>) -> Result<()> {
+pub fn commit_all(mut outs: Vec<Output>) -> Result<()> {
     let mut done: Vec<PathBuf> = Vec::new();
     let mut result = Ok(());
+    // Every output's bytes head for the disk at once: the later ones are written out while
+    // the first one's fsync waits.
+    for out in &mut outs {
+        out.start_writeback()?;
+    }
     for out in outs {
         let target = out.target.clone();
         if let Err(e) = out.commit() {

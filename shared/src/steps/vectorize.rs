@@ -159,6 +159,8 @@ pub fn fit_file(
     vec_out
         .write_all(&bytes)
         .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
+    // On its way to disk while the features are encoded.
+    vec_out.start_writeback()?;
     let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
     let rep = report(&features);

@@ -105,3 +105,36 @@ fn fingerprint_is_sha256() {
         "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
 }
+
+#[test]
+fn writeback_starts_every_megabyte_and_the_bytes_are_whole() {
+    let dir = std::env::temp_dir().join(format!("hn-io-writeback-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("big.bin");
+    let data: Vec<u8> = (0..(5u32 << 19)).map(|i| (i % 251) as u8).collect(); // 2.5 MiB
+    let mut sink = Sink::new(File::create(&path).unwrap(), true);
+    for piece in data.chunks(64 << 10) {
+        sink.write_all(piece).unwrap();
+    }
+    // Asked for at each whole megabyte written; the rest waits for an explicit start (or fsync).
+    assert_eq!((sink.written, sink.started), (data.len() as u64, 2 << 20));
+    sink.start_writeback();
+    assert_eq!(sink.started, sink.written);
+    assert_eq!(std::fs::read(&path).unwrap(), data);
+
+    // Written through (a FIFO, a device): never asked.
+    let mut through = Sink::new(File::create(dir.join("through.bin")).unwrap(), false);
+    through.write_all(&data).unwrap();
+    through.start_writeback();
+    assert_eq!(through.started, 0);
+
+    // Through an Output: flushed by start_writeback, committed whole.
+    let target = dir.join("out.bin");
+    let mut out = Output::create(target.to_str().unwrap()).unwrap();
+    out.write_all(&data[..1000]).unwrap();
+    out.start_writeback().unwrap();
+    out.write_all(&data[1000..]).unwrap();
+    out.commit().unwrap();
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
