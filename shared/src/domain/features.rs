@@ -47,19 +47,18 @@ pub fn read_features(path: &str) -> Result<FeaturesFile> {
     let err = |msg: String| Error::new(format!("{name}: {msg}"));
     let ids = t.required_i64_column(ID)?;
     let mut target = Vec::with_capacity(ids.len());
-    for (row, v) in t.f64_column(TARGET)?.into_iter().enumerate() {
-        match v {
-            Some(x) if x.is_finite() => target.push(x),
-            Some(x) => return Err(err(format!("target is {x} for id {}", ids[row]))),
-            None => {
-                return Err(err(format!(
-                    "target is null for id {}: these features were made from stories without comment counts \
-                     (vectorize transform on a table without descendants); train and score need the counts",
-                    ids[row]
-                )));
-            }
+    t.each_f64(TARGET, |row, v| match v {
+        Some(x) if x.is_finite() => {
+            target.push(x);
+            Ok(())
         }
-    }
+        Some(x) => Err(err(format!("target is {x} for id {}", ids[row]))),
+        None => Err(err(format!(
+            "target is null for id {}: these features were made from stories without comment counts \
+             (vectorize transform on a table without descendants); train and score need the counts",
+            ids[row]
+        ))),
+    })?;
     let indices = list_column(&t, INDICES, DataType::UInt32)?;
     let values = list_column(&t, VALUES, DataType::Float32)?;
     let declared: Option<usize> = match t.meta("n_features") {

@@ -63,7 +63,7 @@ impl Docs {
             });
         }
         let mut target = Vec::with_capacity(ids.len());
-        for (row, v) in t.f64_column(&cols.target)?.into_iter().enumerate() {
+        t.each_f64(&cols.target, |row, v| {
             match v {
                 Some(x) if x.is_infinite() => {
                     return Err(Error::new(format!(
@@ -74,7 +74,8 @@ impl Docs {
                 Some(x) if !x.is_nan() => target.push(x),
                 _ => target.push(0.0),
             }
-        }
+            Ok(())
+        })?;
         let texts = t.str_column(&cols.text)?;
         Ok(Docs {
             name,

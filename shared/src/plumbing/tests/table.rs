@@ -164,3 +164,55 @@ fn columns_encoded_in_parallel_give_the_same_bytes() {
     assert!(e.contains(&p) && e.contains("damaged"), "{e}");
     std::fs::remove_file(&p).unwrap();
 }
+
+#[test]
+fn numbers_read_in_place_agree_with_the_cast() {
+    use arrow::array::{Float64Array, Int32Array};
+    let batch = RecordBatch::try_from_iter([
+        (
+            "i64",
+            Arc::new(Int64Array::from(vec![Some(3), None, Some(-7)])) as ArrayRef,
+        ),
+        (
+            "f64",
+            Arc::new(Float64Array::from(vec![Some(1.5), Some(f64::NAN), None])) as ArrayRef,
+        ),
+        (
+            "i32",
+            Arc::new(Int32Array::from(vec![Some(2), None, Some(9)])) as ArrayRef,
+        ),
+        ("ids", Arc::new(Int64Array::from(vec![10, 11, 12])) as ArrayRef),
+    ])
+    .unwrap();
+    let t = Table {
+        name: "t.parquet".into(),
+        fingerprint: String::new(),
+        batch,
+        metadata: Default::default(),
+    };
+    for col in ["i64", "f64", "i32"] {
+        let mut each = Vec::new();
+        t.each_f64(col, |row, v| {
+            assert_eq!(row, each.len());
+            each.push(v);
+            Ok(())
+        })
+        .unwrap();
+        let cast = t.f64_column(col).unwrap();
+        // NaN != NaN: compare the bits.
+        let bits = |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+        assert_eq!(bits(&each), bits(&cast), "{col}");
+    }
+    // The callback's error stops the walk and comes back.
+    let mut seen = 0;
+    let err = t.each_f64("i64", |row, _| {
+        seen += 1;
+        if row == 1 { Err(Error::new("stop")) } else { Ok(()) }
+    });
+    assert!(err.is_err() && seen == 2);
+    assert!(t.each_f64("nope", |_, _| Ok(())).is_err());
+    // Ids without nulls are copied as they are; a null is still an error naming the row.
+    assert_eq!(t.required_i64_column("ids").unwrap(), vec![10, 11, 12]);
+    let e = t.required_i64_column("i64").unwrap_err().to_string();
+    assert!(e.contains("null at row 1"), "{e}");
+}
