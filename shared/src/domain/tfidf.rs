@@ -480,15 +480,16 @@ fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
         indptr: Vec::with_capacity(docs.len() + 1),
         // Titles have about eight distinct terms: growing by doubling would copy them all.
         entries: Vec::with_capacity(docs.len() * 8),
-        df: Vec::new(),
-        tf: Vec::new(),
+        df: Vec::with_capacity(docs.len() * 2),
+        tf: Vec::with_capacity(docs.len() * 2),
     };
     out.indptr.push(0);
     // A document's terms are counted in place, in order of first sight (the rows are sorted
     // later, after the ids are renumbered): `last_doc[id]` says whether term `id` has an entry
     // in this document yet, `entry_of[id]` where. Sorting each title's ids to count them was a
     // tenth of the whole process.
-    let (mut last_doc, mut entry_of): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
+    let (mut last_doc, mut entry_of): (Vec<u32>, Vec<u32>) =
+        (Vec::with_capacity(docs.len() * 2), Vec::with_capacity(docs.len() * 2));
     for (d, doc) in docs.iter().enumerate() {
         let Some(text) = doc else {
             out.indptr.push(out.entries.len());
