@@ -159,7 +159,7 @@ impl Write for Sink {
     fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
         let n = self.file.write(data)?;
         self.written += n as u64;
-        if self.written - self.started >= WRITEBACK_BYTES {
+        if self.writeback && self.written - self.started >= WRITEBACK_BYTES {
             self.start_writeback();
         }
         Ok(n)
@@ -286,8 +286,12 @@ impl Output {
     }
 
     /// Hand what is buffered to the file and have the kernel start writing it to disk, while
-    /// the caller goes on with other work (the next output, the other outputs' syncs).
+    /// the caller goes on with other work (the next output, the other outputs' syncs). Nothing
+    /// for an output written through (it is not synced) or to stdout (sent whole at commit).
     pub fn start_writeback(&mut self) -> Result<()> {
+        if self.through {
+            return Ok(());
+        }
         if let Some(w) = &mut self.file {
             w.flush().with_context(|| format!("writing {}", self.name))?;
             w.get_mut().start_writeback();
