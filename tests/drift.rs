@@ -83,6 +83,15 @@ fn json(path: &str) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
+/// The `name` of every entry of a report's list (`checks`, `skipped`).
+fn names(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn same_population_is_no_drift_with_report_and_page() {
     let d = TempDir::new("drift-same");
@@ -292,12 +301,7 @@ fn too_few_rows_is_a_report_that_no_check_ran_when_allowed() {
     assert!(v["p_threshold"].is_null() && v["drifted_share"].is_null(), "{v}");
     assert_eq!(v["checks"].as_array().unwrap().len(), 0);
     assert!(v["verdict"].as_str().unwrap().contains("few.parquet has 10"), "{v}");
-    let skipped: Vec<&str> = v["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let skipped = names(&v["skipped"]);
     assert!(
         skipped.contains(&"title_*") && skipped.contains(&"prediction"),
         "{skipped:?}"
@@ -400,15 +404,10 @@ fn with_a_model_prediction_and_performance_drift() {
     let o = with_model(&vec, &["--baseline", &metrics, "-o", &out]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json(&out);
-    let names: Vec<&str> = v["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["name"].as_str().unwrap())
-        .collect();
+    let checks = names(&v["checks"]);
     assert!(
-        names.contains(&"prediction") && names.contains(&"performance"),
-        "{names:?}"
+        checks.contains(&"prediction") && checks.contains(&"performance"),
+        "{checks:?}"
     );
     assert!(
         v["checks"].as_array().unwrap().iter().all(|c| c["drifted"] == false),
