@@ -562,16 +562,12 @@ impl Provenance {
 /// Rows per Parquet row group.
 const ROW_GROUP_ROWS: usize = 256 * 1024;
 
-/// Inputs smaller than this are read on one thread. `score`'s 640 kB of test features (four
-/// columns) read 1 ms faster on the pool than on one thread (medians of 31-41 alternated runs:
-/// 13.7 -> 12.5 ms, 13.0 -> 12.1): the tool starts the pool for its trees anyway, so starting it
-/// to read costs nothing more.
+/// Tables smaller than this are read (file size) and written (size in memory) on one thread;
+/// from it, each column goes to the thread pool. Measured (medians of alternated runs):
+/// `score`'s 640 kB of test features read 1 ms faster on the pool (13.7 -> 12.5 ms, 31 pairs;
+/// the tool starts the pool for its trees anyway), `predict`'s 11.9k predictions (1.7 MB in
+/// memory) encoded 3.9 -> 3.3 ms (14 runs).
 const PARALLEL_BYTES: usize = 256 << 10;
-
-/// Tables smaller than this (in memory) are written on one thread. Lower than for reading:
-/// `predict`'s 11.9k predictions (1.7 MB in memory) encoded 3.9 -> 3.3 ms on the pool (medians of
-/// 14), while reading the 1.3 MB stories on the pool was slower than on one thread.
-const PARALLEL_WRITE_BYTES: usize = 256 << 10;
 
 /// Write one record batch as Parquet to `path` (or `-`), atomically, with provenance.
 pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
@@ -636,7 +632,7 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
         kvs.into_iter().filter_map(|kv| Some((kv.key, kv.value?))).collect();
     let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(meta));
     let batch = batch.clone().with_schema(schema)?;
-    let parallel = batch.get_array_memory_size() >= PARALLEL_WRITE_BYTES;
+    let parallel = batch.get_array_memory_size() >= PARALLEL_BYTES;
     encode(out, &batch, props, parallel)
 }
 
