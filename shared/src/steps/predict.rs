@@ -183,7 +183,7 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
 fn repeated(s: &str, n: usize) -> Result<StringArray> {
     let too_big = || {
         Error::new(format!(
-            "{n} predictions do not fit in one Parquet column; predict fewer stories at a time"
+            "{n} copies of the model's fingerprint do not fit in one string column (2 GiB); predict fewer stories at a time"
         ))
     };
     let total = s.len().checked_mul(n).ok_or_else(too_big)?;
