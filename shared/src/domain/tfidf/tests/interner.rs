@@ -19,3 +19,31 @@ fn ids_are_dense_and_stable() {
     assert_ne!(hash("ab"), hash("ba"));
     assert_ne!(hash("a"), hash("a\0"));
 }
+
+#[test]
+fn every_length_and_byte_counts_in_hash_and_equality() {
+    // Terms of each length up to 40 that differ in one byte only, at every position: the
+    // overlapping word loads must still see every byte.
+    let mut t = Interner::with_capacity(1);
+    let mut all = Vec::new();
+    for n in 0..40 {
+        let base = "a".repeat(n);
+        all.push(base.clone());
+        for at in 0..n {
+            let mut v = base.clone().into_bytes();
+            v[at] = b'b';
+            all.push(String::from_utf8(v).unwrap());
+        }
+    }
+    for w in &all {
+        t.intern(w);
+    }
+    assert_eq!(t.len(), all.len(), "distinct terms got distinct ids");
+    for (i, w) in all.iter().enumerate() {
+        assert_eq!(t.find(w), Some(i as u32));
+    }
+    let distinct: std::collections::HashSet<u64> = all.iter().map(|w| hash(w)).collect();
+    assert_eq!(distinct.len(), all.len(), "no two of them hash alike");
+    assert!(!same(b"abcdefgh1", b"abcdefgh2") && same(b"abcdefgh1", b"abcdefgh1"));
+    assert!(!same(b"abcde", b"abcdf") && !same(b"xbcde", b"abcde") && !same(b"ab", b"abc"));
+}
