@@ -427,30 +427,42 @@ impl Vectorizer {
     /// TF-IDF rows for texts (None = null title = empty row). Terms not in the vocabulary are
     /// ignored. Never densifies.
     pub fn transform(&self, texts: &[Option<&str>]) -> Csr {
+        let parts: Vec<Rows> = texts.par_chunks(CHUNK).map(|docs| self.rows_of(docs)).collect();
+        Rows::concat(parts, self.n_features())
+    }
+
+    /// `f` of the TF-IDF rows of `texts`, taken a chunk of rows at a time in parallel, what it
+    /// returns for each chunk joined in order. For a caller that only reads the rows
+    /// (predicting): they are used while still in cache, and never copied into one matrix,
+    /// which `predict` did on one thread while the other waited.
+    pub fn transform_each<R: Send>(&self, texts: &[Option<&str>], f: impl Fn(&Csr) -> Vec<R> + Sync) -> Vec<R> {
+        let parts: Vec<Vec<R>> = texts
+            .par_chunks(CHUNK)
+            .map(|docs| f(&self.rows_of(docs).into_csr(self.n_features())))
+            .collect();
+        parts.into_iter().flatten().collect()
+    }
+
+    /// The weighted rows of one chunk of documents.
+    fn rows_of(&self, docs: &[Option<&str>]) -> Rows {
         let ready = self.ready();
         let sublinear = self.settings.sublinear_tf;
-        let parts: Vec<Rows> = texts
-            .par_chunks(CHUNK)
-            .map(|docs| {
-                let mut rows = Rows::default();
-                let mut scratch = Scratch::default();
-                let (mut ids, mut counts) = (Vec::new(), Vec::new());
-                for doc in docs {
-                    ids.clear();
-                    if let Some(text) = doc {
-                        ready.analyzer.terms(text, &mut scratch, |t| {
-                            if let Some(i) = self.vocabulary.0.find(t) {
-                                ids.push(i);
-                            }
-                        });
+        let mut rows = Rows::default();
+        let mut scratch = Scratch::default();
+        let (mut ids, mut counts) = (Vec::new(), Vec::new());
+        for doc in docs {
+            ids.clear();
+            if let Some(text) = doc {
+                ready.analyzer.terms(text, &mut scratch, |t| {
+                    if let Some(i) = self.vocabulary.0.find(t) {
+                        ids.push(i);
                     }
-                    run_lengths(&mut ids, &mut counts);
-                    rows.push(&counts, &self.idf, sublinear);
-                }
-                rows
-            })
-            .collect();
-        Rows::concat(parts, self.n_features())
+                });
+            }
+            run_lengths(&mut ids, &mut counts);
+            rows.push(&counts, &self.idf, sublinear);
+        }
+        rows
     }
 }
 
@@ -716,6 +728,23 @@ impl Rows {
             &mut self.values[from..],
         );
         self.lens.push(len);
+    }
+
+    /// The rows as a matrix of their own (the vectors moved, not copied).
+    fn into_csr(self, n_cols: usize) -> Csr {
+        let mut indptr = Vec::with_capacity(self.lens.len() + 1);
+        indptr.push(0);
+        let mut end = 0;
+        for len in self.lens {
+            end += len;
+            indptr.push(end);
+        }
+        Csr {
+            n_cols,
+            indptr,
+            indices: self.indices,
+            values: self.values,
+        }
     }
 
     fn concat(parts: Vec<Rows>, n_cols: usize) -> Csr {

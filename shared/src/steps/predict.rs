@@ -123,9 +123,8 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     }
     let times = t.i64_column_or_nulls(&c.time)?;
     let texts: Vec<Option<&str>> = titles.iter().collect();
-    let x = vec.body.transform(&texts);
+    let predicted = model.body.predict_texts(&vec.body, &texts);
     drop(texts);
-    let predicted = model.body.predict(&x);
     let p = Predictions {
         ids,
         titles,

@@ -131,6 +131,16 @@ fn many_chunks_equal_one() {
     );
     assert_eq!(x.n_rows(), 5000);
     assert_eq!(v.transform(&texts), x);
+    // A chunk at a time, in order, each chunk's rows as the whole matrix has them.
+    let rows = v.transform_each(&texts, |part| {
+        (0..part.n_rows())
+            .map(|r| (part.row(r).0.to_vec(), part.row(r).1.to_vec()))
+            .collect()
+    });
+    assert_eq!(rows.len(), 5000);
+    for (r, (indices, values)) in rows.iter().enumerate() {
+        assert_eq!((indices.as_slice(), values.as_slice()), x.row(r), "row {r}");
+    }
 }
 
 #[test]

@@ -259,8 +259,7 @@ impl Predictor {
     }
 
     fn predict(&self, s: &Stories) -> Result<Vec<f64>> {
-        let x = self.vectorizer.body.transform(&s.title_opts());
-        let p = self.model.body.predict(&x);
+        let p = self.model.body.predict_texts(&self.vectorizer.body, &s.title_opts());
         if let Some(i) = p.iter().position(|v| !v.is_finite()) {
             return Err(Error::new(format!(
                 "{}: prediction for row {i} of {} is not finite",
