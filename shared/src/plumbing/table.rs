@@ -10,6 +10,7 @@ use crate::error::{Context, Error, Result};
 use crate::io::{Input, Output};
 use crate::ranged::{RangedFile, Source};
 use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, RecordBatchReader, StringArray};
+use arrow::buffer::ScalarBuffer;
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
@@ -275,12 +276,16 @@ impl Table {
     /// An integer column that must have a value in every row (ids): a null is an error naming the
     /// row.
     pub fn required_i64_column(&self, col: &str) -> Result<Vec<i64>> {
-        // Our own tables' ids: int64 without nulls, copied as they are. The general path builds
-        // a column of options first, twice the memory (and the page faults) for nothing.
+        Ok(self.required_i64_values(col)?.to_vec())
+    }
+
+    /// [`Table::required_i64_column`] as an Arrow buffer: our own tables' ids (int64 without
+    /// nulls) are shared, not copied. The general path builds a column of options first.
+    pub fn required_i64_values(&self, col: &str) -> Result<ScalarBuffer<i64>> {
         if let Some(ids) = self.column(col)?.as_primitive_opt::<arrow::datatypes::Int64Type>()
             && ids.null_count() == 0
         {
-            return Ok(ids.values().to_vec());
+            return Ok(ids.values().clone());
         }
         self.i64_column(col)?
             .into_iter()
@@ -288,7 +293,8 @@ impl Table {
             .map(|(row, v)| {
                 v.ok_or_else(|| Error::new(format!("{}: column \"{col}\" is null at row {row}", self.name)))
             })
-            .collect()
+            .collect::<Result<Vec<i64>>>()
+            .map(ScalarBuffer::from)
     }
 
     /// [`Table::f64_column`] a row at a time: `f(row, value)` for each row, in order. An int64 or
@@ -361,6 +367,18 @@ impl Table {
         } else {
             Ok(vec![None; self.num_rows()])
         }
+    }
+
+    /// [`Table::i64_column_or_nulls`] as an Arrow array: an int64 column is shared, not copied.
+    pub fn i64_array_or_nulls(&self, col: &str) -> Result<Int64Array> {
+        if let Some(a) = self
+            .batch
+            .column_by_name(col)
+            .and_then(|a| a.as_primitive_opt::<arrow::datatypes::Int64Type>())
+        {
+            return Ok(a.clone());
+        }
+        Ok(Int64Array::from(self.i64_column_or_nulls(col)?))
     }
 
     /// A column as booleans (bool, or ints 0/1); missing column or null means false.

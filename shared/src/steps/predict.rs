@@ -75,14 +75,14 @@ pub struct PredictJob {
     pub args: Vec<String>,
 }
 
-/// Predictions, row for row with the stories read.
+/// Predictions, row for row with the stories read. The columns are Arrow buffers: the Parquet
+/// output in the input's order writes the input's ids, titles and times as they were read, and
+/// the predictions as they were made, without copying them row by row.
 pub struct Predictions {
-    pub ids: Vec<i64>,
-    /// The input's title column as read (not copied row by row: the Parquet output in the
-    /// input's order writes it as it is).
+    pub ids: ScalarBuffer<i64>,
     pub titles: StringArray,
-    pub times: Vec<Option<i64>>,
-    pub predicted: Vec<f64>,
+    pub times: Int64Array,
+    pub predicted: ScalarBuffer<f64>,
     pub model: String,
 }
 
@@ -90,6 +90,11 @@ impl Predictions {
     /// Row `i`'s title (None when null).
     pub fn title(&self, i: usize) -> Option<&str> {
         self.titles.is_valid(i).then(|| self.titles.value(i))
+    }
+
+    /// Row `i`'s time (None when null).
+    pub fn time(&self, i: usize) -> Option<i64> {
+        self.times.is_valid(i).then(|| self.times.value(i))
     }
 }
 
@@ -113,7 +118,7 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
             t.name
         )));
     }
-    let ids = t.required_i64_column(&c.id)?;
+    let ids = t.required_i64_values(&c.id)?;
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
     }
@@ -121,9 +126,9 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     if !t.has_column(&c.time) {
         crate::verbose!("{}: no column \"{}\": times left empty", t.name, c.time);
     }
-    let times = t.i64_column_or_nulls(&c.time)?;
+    let times = t.i64_array_or_nulls(&c.time)?;
     let texts: Vec<Option<&str>> = titles.iter().collect();
-    let predicted = model.body.predict_texts(&vec.body, &texts);
+    let predicted = model.body.predict_texts(&vec.body, &texts).into();
     drop(texts);
     let p = Predictions {
         ids,
@@ -162,17 +167,23 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
         Field::new("predicted_comments", DataType::Float64, false),
         Field::new("model", DataType::Utf8, false),
     ]));
-    let cols: Vec<ArrayRef> = vec![
-        Arc::new(Int64Array::from_iter_values(order.iter().map(|&i| p.ids[i]))),
-        if order.iter().copied().eq(0..p.ids.len()) {
-            Arc::new(p.titles.clone())
-        } else {
-            Arc::new(StringArray::from_iter(order.iter().map(|&i| p.title(i))))
-        },
-        Arc::new(Int64Array::from_iter(order.iter().map(|&i| p.times[i]))),
-        Arc::new(Float64Array::from_iter_values(order.iter().map(|&i| p.predicted[i]))),
-        Arc::new(repeated(&p.model, order.len())?),
-    ];
+    let cols: Vec<ArrayRef> = if order.iter().copied().eq(0..p.ids.len()) {
+        vec![
+            Arc::new(Int64Array::new(p.ids.clone(), None)),
+            Arc::new(p.titles.clone()),
+            Arc::new(p.times.clone()),
+            Arc::new(Float64Array::new(p.predicted.clone(), None)),
+            Arc::new(repeated(&p.model, order.len())?),
+        ]
+    } else {
+        vec![
+            Arc::new(Int64Array::from_iter_values(order.iter().map(|&i| p.ids[i]))),
+            Arc::new(StringArray::from_iter(order.iter().map(|&i| p.title(i)))),
+            Arc::new(Int64Array::from_iter(order.iter().map(|&i| p.time(i)))),
+            Arc::new(Float64Array::from_iter_values(order.iter().map(|&i| p.predicted[i]))),
+            Arc::new(repeated(&p.model, order.len())?),
+        ]
+    };
     Ok(RecordBatch::try_new(schema, cols)?)
 }
 
@@ -235,7 +246,7 @@ fn visible(title: &str) -> String {
 fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usize]) -> Result<()> {
     let json_row = |i: usize| {
         serde_json::json!({
-            "id": p.ids[i], "title": p.title(i), "time": p.times[i],
+            "id": p.ids[i], "title": p.title(i), "time": p.time(i),
             "predicted_comments": p.predicted[i], "model": p.model,
         })
     };
@@ -243,7 +254,7 @@ fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usiz
         Format::Csv => {
             writeln!(o, "{}", COLUMNS.join(","))?;
             for &i in order {
-                let time = p.times[i].map(|t| t.to_string()).unwrap_or_default();
+                let time = p.time(i).map(|t| t.to_string()).unwrap_or_default();
                 let title = csv_field(p.title(i).unwrap_or(""));
                 writeln!(o, "{},{title},{time},{},{}", p.ids[i], p.predicted[i], p.model)?;
             }
@@ -272,7 +283,7 @@ fn write_text(o: &mut impl Write, p: &Predictions, format: Format, order: &[usiz
                 "predicted", "id", "time (UTC)", "model"
             )?;
             for (k, &i) in order.iter().enumerate() {
-                let time = p.times[i].map(crate::clock::rfc3339).unwrap_or_default();
+                let time = p.time(i).map(crate::clock::rfc3339).unwrap_or_default();
                 let mut t = visible(p.title(i).unwrap_or(""));
                 if t.chars().count() > TABLE_TITLE_CHARS {
                     t = t.chars().take(TABLE_TITLE_CHARS - 1).collect::<String>() + "…";
