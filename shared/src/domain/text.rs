@@ -122,13 +122,7 @@ pub fn python_lower_into(s: &str, out: &mut String) {
 /// characters that is at least two code points long.
 pub fn default_tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
     if s.is_ascii() {
-        // Most titles: one byte per character. Titles fit in 128 bytes (HN caps them at 80
-        // characters): their word characters as one bit mask.
-        if s.len() <= 128 {
-            ascii_tokens_masked(s, f);
-        } else {
-            ascii_tokens(s, f);
-        }
+        ascii_default_tokens(s, f);
         return;
     }
     let mut start = None;
@@ -150,6 +144,17 @@ pub fn default_tokens<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
         && len >= 2
     {
         f(&s[a..]);
+    }
+}
+
+/// [`default_tokens`] of a string known to be ASCII.
+fn ascii_default_tokens<'a>(s: &'a str, f: impl FnMut(&'a str)) {
+    // Most titles: one byte per character. Titles fit in 128 bytes (HN caps them at 80
+    // characters): their word characters as one bit mask.
+    if s.len() <= 128 {
+        ascii_tokens_masked(s, f);
+    } else {
+        ascii_tokens(s, f);
     }
 }
 
@@ -290,6 +295,15 @@ impl Analyzer {
     /// reused across calls so that a worker allocates only while its buffers grow.
     pub fn terms(&self, text: &str, scratch: &mut Scratch, mut f: impl FnMut(&str)) {
         let Scratch { lower, spans, joined } = scratch;
+        if self.ngram.1 == 1 && self.lowercase && matches!(self.tokenizer, Tokenizer::Default) && text.is_ascii() {
+            // The default on an ASCII title (most of them): lowercased and cut knowing it is
+            // ASCII, checked once rather than by each step.
+            lower.clear();
+            lower.push_str(text);
+            lower.make_ascii_lowercase();
+            ascii_default_tokens(lower, f);
+            return;
+        }
         let s: &str = if self.lowercase {
             lower.clear();
             python_lower_into(text, lower);
@@ -297,17 +311,19 @@ impl Analyzer {
         } else {
             text
         };
+        let (min_n, max_n) = self.ngram;
+        if max_n == 1 {
+            // Single words (the default) go straight from the tokenizer to `f`: collecting
+            // their spans first, to walk them again, was an eighth of tokenizing the titles.
+            self.tokenizer.tokens(s, f);
+            return;
+        }
         spans.clear();
         let base = s.as_ptr() as usize;
         self.tokenizer.tokens(s, |t| {
             let a = t.as_ptr() as usize - base;
             spans.push((a, a + t.len()));
         });
-        let (min_n, max_n) = self.ngram;
-        if max_n == 1 {
-            spans.iter().for_each(|&(a, b)| f(&s[a..b]));
-            return;
-        }
         for n in min_n..=max_n.min(spans.len()) {
             for w in spans.windows(n) {
                 if n == 1 {
