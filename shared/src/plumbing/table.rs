@@ -15,6 +15,7 @@ use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_writer::ArrowWriterOptions;
 use parquet::arrow::arrow_writer::compute_leaves;
 use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
@@ -612,6 +613,15 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
             // memcmp each), and a title's or URL's smallest and largest value help no reader
             // skip anything. Without them `split` took a tenth less CPU (73 -> 66 ms, medians
             // of 21 alternated runs, 59k stories). Numbers keep theirs (ids, times).
+            // A dictionary of strings (a value repeated on every row, e.g. `predict`'s model
+            // fingerprint) is written dictionary-encoded, as the strings it stands for (see
+            // `encode`): no copy of the value per row is ever laid down.
+            DataType::Dictionary(_, value) if is_text(value) => {
+                let path = ColumnPath::from(f.name().as_str());
+                props = props
+                    .set_column_dictionary_enabled(path.clone(), true)
+                    .set_column_statistics_enabled(path, EnabledStatistics::None);
+            }
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if repeats(column) => {
                 let path = ColumnPath::from(f.name().as_str());
                 props = props
@@ -664,6 +674,10 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
     encode(out, &batch, props, parallel)
 }
 
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
+}
+
 /// Whether a text column's values repeat enough for a dictionary to pay: a tenth or more of
 /// its first 1,024 values are repeats. Titles and URLs are nearly all distinct, and their
 /// dictionary (every value hashed, then stored once more as an index) made `predict`'s output
@@ -697,7 +711,20 @@ fn encode<W: std::io::Write + Send>(
 ) -> Result<()> {
     // The writer's own row groups: this many rows each, the last one the rest.
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
-    let mut w = ArrowWriter::try_new(out, batch.schema(), Some(props))?;
+    // With a dictionary-typed column, the Arrow schema is not stored: readers then take every
+    // column's type from the Parquet schema (a dictionary of strings is a string column there,
+    // as for any file not written by arrow), where the stored Arrow type would make pandas and
+    // Polars see a categorical. Every other column maps to the same type either way, and the
+    // lineage is in the file's key-value metadata, which readers show as the schema's.
+    let dictionary = batch
+        .schema()
+        .fields()
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Dictionary(..)));
+    let options = ArrowWriterOptions::new()
+        .with_properties(props)
+        .with_skip_arrow_metadata(dictionary);
+    let mut w = ArrowWriter::try_new_with_options(out, batch.schema(), options)?;
     let rows = batch.num_rows();
     // The rows of each row group, as (first, end).
     let groups: Vec<(usize, usize)> = (0..rows)

@@ -55,12 +55,33 @@ fn format_follows_extension() {
 }
 
 #[test]
-fn repeated_column_holds_n_copies() {
-    let a = repeated("sha256:ab", 3).unwrap();
-    assert_eq!(a.len(), 3);
-    assert!(a.iter().all(|v| v == Some("sha256:ab")));
+fn the_model_column_reads_back_as_plain_strings() {
+    let p = Predictions {
+        model: "sha256:ab".into(),
+        ..preds()
+    };
+    let a = repeated(&p.model, 3).unwrap();
+    let values = a.downcast_dict::<StringArray>().unwrap();
+    assert!(values.into_iter().all(|v| v == Some("sha256:ab")));
     assert_eq!(repeated("x", 0).unwrap().len(), 0);
-    // Past what one string column can hold: an error, not a panic or a wrapped offset.
-    assert!(repeated("0123456789", usize::MAX / 4).is_err());
-    assert!(repeated("0123456789", 300_000_000).is_err());
+    // Written, the dictionary is a string column to every reader (no Arrow schema stored: see
+    // table::encode), with the fingerprint on every row.
+    let path = std::env::temp_dir().join(format!("hn-predict-model-{}.parquet", std::process::id()));
+    let path = path.to_string_lossy().into_owned();
+    let order: Vec<usize> = (0..3).collect();
+    write_parquet(
+        &path,
+        &to_batch(&p, &order).unwrap(),
+        &Provenance::new("test", Vec::<String>::new()),
+    )
+    .unwrap();
+    let t = Table::read(&path, None).unwrap();
+    assert_eq!(t.column("model").unwrap().data_type(), &DataType::Utf8);
+    assert_eq!(
+        t.str_column("model").unwrap().iter().collect::<Vec<_>>(),
+        [Some("sha256:ab"); 3]
+    );
+    assert_eq!(t.column("title").unwrap().data_type(), &DataType::Utf8);
+    assert_eq!(t.meta("tool"), Some("test"));
+    std::fs::remove_file(&path).unwrap();
 }
