@@ -674,6 +674,17 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
     encode(out, &batch, props, parallel)
 }
 
+/// Whether a column of type `t` reads back from the Parquet schema alone as `t` (a dictionary
+/// of strings as its strings).
+fn same_without_arrow_schema(t: &DataType) -> bool {
+    use DataType::*;
+    match t {
+        Boolean | Int32 | Int64 | UInt32 | UInt64 | Float32 | Float64 | Utf8 | Binary => true,
+        Dictionary(key, value) => key.is_integer() && matches!(value.as_ref(), Utf8),
+        _ => false,
+    }
+}
+
 fn is_text(t: &DataType) -> bool {
     matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View)
 }
@@ -711,16 +722,15 @@ fn encode<W: std::io::Write + Send>(
 ) -> Result<()> {
     // The writer's own row groups: this many rows each, the last one the rest.
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
-    // With a dictionary-typed column, the Arrow schema is not stored: readers then take every
-    // column's type from the Parquet schema (a dictionary of strings is a string column there,
-    // as for any file not written by arrow), where the stored Arrow type would make pandas and
-    // Polars see a categorical. Every other column maps to the same type either way, and the
-    // lineage is in the file's key-value metadata, which readers show as the schema's.
-    let dictionary = batch
-        .schema()
-        .fields()
-        .iter()
-        .any(|f| matches!(f.data_type(), DataType::Dictionary(..)));
+    // A dictionary of strings made to be written as strings (`predict`'s model column): the
+    // Arrow schema is not stored, so readers take every column's type from the Parquet schema,
+    // where the stored Arrow type would make pandas and Polars see a categorical. Only when
+    // every other column reads back from the Parquet schema as the type it has (the types
+    // these tools write); a table passed through with other types keeps its Arrow schema. The
+    // lineage is in the file's key-value metadata either way, which readers show as the schema's.
+    let fields = batch.schema().fields().clone();
+    let dictionary = fields.iter().any(|f| matches!(f.data_type(), DataType::Dictionary(..)))
+        && fields.iter().all(|f| same_without_arrow_schema(f.data_type()));
     let options = ArrowWriterOptions::new()
         .with_properties(props)
         .with_skip_arrow_metadata(dictionary);

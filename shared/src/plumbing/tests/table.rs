@@ -216,3 +216,54 @@ fn numbers_read_in_place_agree_with_the_cast() {
     let e = t.required_i64_column("i64").unwrap_err().to_string();
     assert!(e.contains("null at row 1"), "{e}");
 }
+
+#[test]
+fn a_dictionary_of_strings_is_written_as_strings_when_nothing_else_needs_the_arrow_schema() {
+    use arrow::array::{DictionaryArray, Int32Array, LargeStringArray};
+    use arrow::datatypes::Int32Type;
+    let dict = || {
+        let keys = Int32Array::from(vec![0, 0, 0]);
+        Arc::new(DictionaryArray::<Int32Type>::try_new(keys, Arc::new(StringArray::from(vec!["m"]))).unwrap())
+            as ArrayRef
+    };
+    let dict_type = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+    let prov = Provenance::new("test", vec!["a".into()]);
+    // Flat columns beside it: no Arrow schema stored, the dictionary reads back as its strings.
+    let plain = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("model", dict_type.clone(), false),
+        ])),
+        vec![Arc::new(Int64Array::from(vec![1, 2, 3])), dict()],
+    )
+    .unwrap();
+    let p = tmp("dict-plain.parquet");
+    write_parquet(&p, &plain, &prov).unwrap();
+    let t = Table::read(&p, None).unwrap();
+    assert_eq!(t.column("model").unwrap().data_type(), &DataType::Utf8);
+    assert_eq!(t.column("id").unwrap().data_type(), &DataType::Int64);
+    assert_eq!(
+        t.str_column("model").unwrap().iter().collect::<Vec<_>>(),
+        [Some("m"); 3]
+    );
+    assert_eq!(t.meta("tool"), Some("test"));
+    // Beside a type the Parquet schema alone would not give back (a large string), the Arrow
+    // schema is kept: every column reads back as it was written.
+    let other = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("big", DataType::LargeUtf8, false),
+            Field::new("model", dict_type.clone(), false),
+        ])),
+        vec![Arc::new(LargeStringArray::from(vec!["a", "b", "c"])), dict()],
+    )
+    .unwrap();
+    write_parquet(&p, &other, &prov).unwrap();
+    let t = Table::read(&p, None).unwrap();
+    assert_eq!(t.column("big").unwrap().data_type(), &DataType::LargeUtf8);
+    assert_eq!(t.column("model").unwrap().data_type(), &dict_type);
+    assert_eq!(
+        t.str_column("model").unwrap().iter().collect::<Vec<_>>(),
+        [Some("m"); 3]
+    );
+    std::fs::remove_file(&p).unwrap();
+}
