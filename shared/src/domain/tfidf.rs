@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod interner;
 use interner::Interner;
@@ -262,22 +263,40 @@ impl Vectorizer {
         }
         let analyzer = settings.analyzer()?;
         let n = texts.len();
-        // Few big chunks: each chunk's vocabulary is merged sequentially afterwards, and bigger
-        // chunks repeat fewer terms across chunks.
-        let chunk = CHUNK.max(n.div_ceil(rayon::current_num_threads() * 4));
-        let chunks: Vec<Counted> = texts
-            .par_chunks(chunk)
-            .map(|docs| count_chunk(&analyzer, docs))
+        // Every worker takes small chunks of titles in turn and counts them all into one
+        // vocabulary of its own: the chunks keep the cores busy to the end, and only one
+        // vocabulary per core is merged afterwards (a vocabulary per chunk repeated the common
+        // terms in every chunk, and merging them on one thread was a sixth of the fit).
+        let n_chunks = n.div_ceil(FIT_CHUNK);
+        let workers = rayon::current_num_threads().clamp(1, n_chunks);
+        let next = AtomicUsize::new(0);
+        let mut counted: Vec<Counted> = (0..workers)
+            .into_par_iter()
+            .map(|_| {
+                let mut c = Counted::new(n / workers);
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= n_chunks {
+                        break c;
+                    }
+                    c.count(&analyzer, texts, k);
+                }
+            })
             .collect();
 
-        // Merge the chunks' vocabularies into one: each chunk's terms get a global id, their
-        // frequencies are summed per term (the chunks counted them), and the entries keep
-        // their local ids (mapped straight to feature indices below).
-        let biggest = chunks.iter().map(|c| c.terms.len()).max().unwrap_or(0);
-        let mut global = Interner::with_capacity(biggest * 2);
-        let (mut df, mut tf): (Vec<u64>, Vec<u64>) = (Vec::new(), Vec::new());
-        let mut to_global = Vec::with_capacity(chunks.len());
-        for c in &chunks {
+        // The largest vocabulary becomes the global one (its ids stay as they are); the others'
+        // terms get global ids in it and their frequencies are added. The entries keep their
+        // worker's ids, mapped straight to feature indices below.
+        let base = (0..counted.len()).max_by_key(|&w| counted[w].terms.len()).unwrap_or(0);
+        let mut global = std::mem::replace(&mut counted[base].terms, Interner::with_capacity(0));
+        let mut df: Vec<u64> = counted[base].df.iter().map(|&d| d as u64).collect();
+        let mut tf: Vec<u64> = std::mem::take(&mut counted[base].tf);
+        let mut to_global = Vec::with_capacity(counted.len());
+        for (w, c) in counted.iter().enumerate() {
+            if w == base {
+                to_global.push((0..global.len() as u32).collect::<Vec<u32>>());
+                continue;
+            }
             let remap: Vec<u32> = (0..c.terms.len() as u32)
                 .map(|id| global.intern_hashed(c.terms.get(id), c.terms.hash_of(id)))
                 .collect();
@@ -318,9 +337,9 @@ impl Vectorizer {
                 }
                 vocabulary
             },
-            || weigh_chunks(&chunks, &to_feature, &idf, kept.len(), n, settings.sublinear_tf),
+            || weigh_counted(&counted, &to_feature, &idf, kept.len(), n, settings.sublinear_tf),
         );
-        drop((terms, chunks));
+        drop((terms, counted));
         let v = Vectorizer {
             settings,
             n_docs: n as u64,
@@ -471,85 +490,128 @@ fn smooth_idf(n_docs: usize, df: u64) -> f64 {
     ((n_docs as f64 + 1.0) / (df as f64 + 1.0)).ln() + 1.0
 }
 
-/// One chunk of documents counted against the chunk's own vocabulary.
+/// The chunks of documents one worker counted, against the worker's own vocabulary.
 struct Counted {
     /// Local term id -> term.
     terms: Interner,
-    /// Document d's (term id, count) pairs are `entries[indptr[d]..indptr[d + 1]]`.
-    indptr: Vec<usize>,
-    entries: Vec<(u32, u32)>,
-    /// Per term id: documents of the chunk it is in, and its count over the chunk.
+    /// Per term id: documents it is in, and its count over them.
     df: Vec<u32>,
     tf: Vec<u64>,
+    /// The chunks counted, in the order counted: (chunk index, where its documents start in
+    /// `indptr`).
+    parts: Vec<(usize, usize)>,
+    /// Document i (of this worker, in the order counted) has the (term id, count) pairs
+    /// `entries[indptr[i]..indptr[i + 1]]`.
+    indptr: Vec<usize>,
+    entries: Vec<(u32, u32)>,
+    /// Per term id: the last document (index + 1 in the corpus) it was seen in, and where its
+    /// entry for that document is. A document's terms are counted in place, in order of first
+    /// sight (the rows are sorted later, after the ids are renumbered): sorting each title's
+    /// ids to count them was a tenth of the whole process.
+    last_doc: Vec<usize>,
+    entry_of: Vec<u32>,
+    scratch: Scratch,
 }
 
-fn count_chunk(analyzer: &Analyzer, docs: &[Option<&str>]) -> Counted {
-    let mut scratch = Scratch::default();
-    let mut out = Counted {
-        // A chunk of titles has about two distinct terms per title (12k in 6k union titles):
-        // sized for that, the table is not zeroed and refilled twice while it grows.
-        terms: Interner::with_capacity(docs.len() * 2),
-        indptr: Vec::with_capacity(docs.len() + 1),
-        // Titles have about eight distinct terms: growing by doubling would copy them all.
-        entries: Vec::with_capacity(docs.len() * 8),
-        df: Vec::with_capacity(docs.len() * 2),
-        tf: Vec::with_capacity(docs.len() * 2),
-    };
-    out.indptr.push(0);
-    // A document's terms are counted in place, in order of first sight (the rows are sorted
-    // later, after the ids are renumbered): `last_doc[id]` says whether term `id` has an entry
-    // in this document yet, `entry_of[id]` where. Sorting each title's ids to count them was a
-    // tenth of the whole process.
-    let (mut last_doc, mut entry_of): (Vec<u32>, Vec<u32>) =
-        (Vec::with_capacity(docs.len() * 2), Vec::with_capacity(docs.len() * 2));
-    for (d, doc) in docs.iter().enumerate() {
-        let Some(text) = doc else {
-            out.indptr.push(out.entries.len());
-            continue;
-        };
-        let stamp = d as u32 + 1;
-        let Counted {
-            terms, entries, df, tf, ..
-        } = &mut out;
-        analyzer.terms(text, &mut scratch, |t| {
-            let id = terms.intern(t) as usize;
-            if id >= last_doc.len() {
-                last_doc.resize(id + 1, 0);
-                entry_of.resize(id + 1, 0);
-                df.resize(id + 1, 0);
-                tf.resize(id + 1, 0);
-            }
-            tf[id] += 1;
-            if last_doc[id] == stamp {
-                entries[entry_of[id] as usize].1 += 1;
-            } else {
-                last_doc[id] = stamp;
-                df[id] += 1;
-                entry_of[id] = entries.len() as u32;
-                entries.push((id as u32, 1));
-            }
-        });
-        out.indptr.push(out.entries.len());
+/// Documents per work item of fit's counting.
+const FIT_CHUNK: usize = 1024;
+
+impl Counted {
+    /// A worker's counts, sized for `docs` documents without growing.
+    fn new(docs: usize) -> Counted {
+        // Titles bring about one new term per title to a vocabulary of tens of thousands (31,643
+        // in the union set's 47k), and about eight distinct terms each: sized for that, the
+        // table is not zeroed and refilled while it grows, nor the entries copied.
+        let terms = docs.max(FIT_CHUNK);
+        let mut indptr = Vec::with_capacity(docs + 1);
+        indptr.push(0);
+        Counted {
+            terms: Interner::with_capacity(terms),
+            df: Vec::with_capacity(terms),
+            tf: Vec::with_capacity(terms),
+            parts: Vec::new(),
+            indptr,
+            entries: Vec::with_capacity(docs * 8),
+            last_doc: Vec::with_capacity(terms),
+            entry_of: Vec::with_capacity(terms),
+            scratch: Scratch::default(),
+        }
     }
-    out
+
+    /// Count chunk `k` of `texts` (documents `k * FIT_CHUNK ..`).
+    fn count(&mut self, analyzer: &Analyzer, texts: &[Option<&str>], k: usize) {
+        let first = k * FIT_CHUNK;
+        let docs = &texts[first..(first + FIT_CHUNK).min(texts.len())];
+        self.parts.push((k, self.indptr.len() - 1));
+        let Counted {
+            terms,
+            df,
+            tf,
+            indptr,
+            entries,
+            last_doc,
+            entry_of,
+            scratch,
+            ..
+        } = self;
+        for (d, doc) in docs.iter().enumerate() {
+            if let Some(text) = doc {
+                let stamp = first + d + 1;
+                analyzer.terms(text, scratch, |t| {
+                    let id = terms.intern(t) as usize;
+                    if id >= last_doc.len() {
+                        last_doc.resize(id + 1, 0);
+                        entry_of.resize(id + 1, 0);
+                        df.resize(id + 1, 0);
+                        tf.resize(id + 1, 0);
+                    }
+                    tf[id] += 1;
+                    if last_doc[id] == stamp {
+                        entries[entry_of[id] as usize].1 += 1;
+                    } else {
+                        last_doc[id] = stamp;
+                        df[id] += 1;
+                        entry_of[id] = entries.len() as u32;
+                        entries.push((id as u32, 1));
+                    }
+                });
+            }
+            indptr.push(entries.len());
+        }
+    }
 }
 
-/// The TF-IDF matrix of counted chunks, `to_feature[c]` mapping chunk c's term ids to feature
-/// indices. Each chunk's rows go straight into their place in the matrix: the non-zeros a chunk
-/// keeps are counted first, so the chunks fill disjoint slices in parallel and nothing is
-/// concatenated (a copy of every non-zero) afterwards.
-fn weigh_chunks(
-    chunks: &[Counted],
+/// The TF-IDF matrix of the workers' counts, `to_feature[w]` mapping worker w's term ids to
+/// feature indices. Each chunk's rows go straight into their place in the matrix: the non-zeros
+/// a chunk keeps are counted first, so the chunks fill disjoint slices in parallel and nothing
+/// is concatenated (a copy of every non-zero) afterwards.
+fn weigh_counted(
+    counted: &[Counted],
     to_feature: &[Vec<u32>],
     idf: &[f64],
     n_cols: usize,
     n_rows: usize,
     sublinear: bool,
 ) -> Csr {
-    let kept_nnz: Vec<usize> = chunks
+    // Every chunk in corpus order: (chunk index, worker, its documents' offsets into the
+    // worker's entries).
+    let mut parts: Vec<(usize, usize, &[usize])> = Vec::new();
+    for (w, c) in counted.iter().enumerate() {
+        for (i, &(k, at)) in c.parts.iter().enumerate() {
+            let end = c.parts.get(i + 1).map_or(c.indptr.len() - 1, |p| p.1);
+            parts.push((k, w, &c.indptr[at..=end]));
+        }
+    }
+    parts.sort_unstable_by_key(|p| p.0);
+    let kept_nnz: Vec<usize> = parts
         .par_iter()
-        .zip(to_feature)
-        .map(|(c, f)| c.entries.iter().filter(|e| f[e.0 as usize] != u32::MAX).count())
+        .map(|&(_, w, ptr)| {
+            let f = &to_feature[w];
+            counted[w].entries[ptr[0]..ptr[ptr.len() - 1]]
+                .iter()
+                .filter(|e| f[e.0 as usize] != u32::MAX)
+                .count()
+        })
         .collect();
     let nnz: usize = kept_nnz.iter().sum();
     let mut x = Csr {
@@ -558,46 +620,43 @@ fn weigh_chunks(
         indices: vec![0; nnz],
         values: vec![0.0; nnz],
     };
-    let mut places = Vec::with_capacity(chunks.len());
+    let mut places = Vec::with_capacity(parts.len());
     let (mut ix, mut vs, mut ends) = (&mut x.indices[..], &mut x.values[..], &mut x.indptr[1..]);
-    for (c, &k) in chunks.iter().zip(&kept_nnz) {
+    for (&(_, _, ptr), &k) in parts.iter().zip(&kept_nnz) {
         let (a, rest_ix) = ix.split_at_mut(k);
         let (b, rest_vs) = vs.split_at_mut(k);
-        let (e, rest_ends) = ends.split_at_mut(c.indptr.len() - 1);
+        let (e, rest_ends) = ends.split_at_mut(ptr.len() - 1);
         places.push((a, b, e));
         (ix, vs, ends) = (rest_ix, rest_vs, rest_ends);
     }
-    chunks
-        .par_iter()
-        .zip(to_feature)
-        .zip(places)
-        .for_each(|((c, feature), (ix, vs, ends))| {
-            let (mut counts, mut weights) = (Vec::new(), Vec::new());
-            let mut at = 0;
-            for (end, doc) in ends.iter_mut().zip(c.indptr.windows(2)) {
-                counts.clear();
-                counts.extend(
-                    c.entries[doc[0]..doc[1]]
-                        .iter()
-                        .map(|&(id, k)| (feature[id as usize], k))
-                        .filter(|e| e.0 != u32::MAX),
-                );
-                // Feature indices are unique within a row: sorting by them alone is one comparison.
-                counts.sort_unstable_by_key(|&(i, _)| i);
-                let len = counts.len();
-                weigh(
-                    &counts,
-                    idf,
-                    sublinear,
-                    &mut weights,
-                    &mut ix[at..at + len],
-                    &mut vs[at..at + len],
-                );
-                at += len;
-                // Each row's length for now; the running sum below makes them offsets.
-                *end = len;
-            }
-        });
+    parts.par_iter().zip(places).for_each(|(&(_, w, ptr), (ix, vs, ends))| {
+        let (entries, feature) = (&counted[w].entries, &to_feature[w]);
+        let (mut counts, mut weights) = (Vec::new(), Vec::new());
+        let mut at = 0;
+        for (end, doc) in ends.iter_mut().zip(ptr.windows(2)) {
+            counts.clear();
+            counts.extend(
+                entries[doc[0]..doc[1]]
+                    .iter()
+                    .map(|&(id, k)| (feature[id as usize], k))
+                    .filter(|e| e.0 != u32::MAX),
+            );
+            // Feature indices are unique within a row: sorting by them alone is one comparison.
+            counts.sort_unstable_by_key(|&(i, _)| i);
+            let len = counts.len();
+            weigh(
+                &counts,
+                idf,
+                sublinear,
+                &mut weights,
+                &mut ix[at..at + len],
+                &mut vs[at..at + len],
+            );
+            at += len;
+            // Each row's length for now; the running sum below makes them offsets.
+            *end = len;
+        }
+    });
     for r in 1..=n_rows {
         x.indptr[r] += x.indptr[r - 1];
     }

@@ -143,6 +143,45 @@ fn many_chunks_equal_one() {
     }
 }
 
+/// Workers count chunks into vocabularies of their own, each worker a different set of chunks
+/// (whichever it takes next): however the chunks fall, the fit is the one a single worker makes.
+#[test]
+fn any_number_of_workers_fits_the_same() {
+    // A term in every title, one in every 37th, one per block of 1,500 titles (so the workers'
+    // vocabularies differ), one per title; and null titles.
+    let owned: Vec<Option<String>> = (0..7000)
+        .map(|i| (i % 11 != 5).then(|| format!("all w{} block{} only{i} all", i % 37, i / 1500)))
+        .collect();
+    let texts: Vec<Option<&str>> = owned.iter().map(|s| s.as_deref()).collect();
+    let fit_on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        pool.install(|| Vectorizer::fit(&texts, Settings::default()).unwrap())
+    };
+    let (one, x1) = fit_on(1);
+    for threads in [2, 3, 8] {
+        let (v, x) = fit_on(threads);
+        assert!(v == one, "{threads} workers");
+        assert_eq!(x, x1, "{threads} workers");
+    }
+    // Document frequencies summed across workers: idf = ln((1 + n) / (1 + df)) + 1.
+    let n = texts.iter().filter(|t| t.is_some()).count();
+    let idf = |t: &str| one.idf()[one.index_of(t).unwrap() as usize];
+    let expect = |df: usize| ((7000.0 + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
+    assert_eq!(idf("all"), expect(n));
+    let block1 = (1500..3000).filter(|i| i % 11 != 5).count();
+    assert_eq!(idf("block1"), expect(block1));
+    assert_eq!(idf("only12"), expect(1));
+    assert_eq!(one.n_features(), 1 + 37 + 5 + n);
+    // Row 0: "all" twice, each other term once.
+    let (cols, vals) = x1.row(0);
+    let all = one.index_of("all").unwrap();
+    let at = cols.iter().position(|&c| c == all).unwrap();
+    let (wa, wo) = (2.0 * idf("all"), idf("only0"));
+    assert!(
+        (vals[at] as f64 - wa / (wa * wa + wo * wo + idf("w0").powi(2) + idf("block0").powi(2)).sqrt()).abs() < 1e-6
+    );
+}
+
 #[test]
 fn pruning_and_errors() {
     let texts = docs(&["aa bb cc", "aa bb", "aa", "dd dd dd"]);
