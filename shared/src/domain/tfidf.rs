@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod interner;
-use interner::Interner;
+use interner::{Interner, Table, Terms};
 
 /// The vectorizer artifact's header: kind tag and format version.
 pub const KIND: Kind = Kind {
@@ -174,14 +174,18 @@ pub struct Vectorizer {
 #[derive(Debug)]
 struct Ready {
     analyzer: Analyzer,
+    /// The vocabulary's lookup table (its terms are distinct: a vocabulary read is checked
+    /// sorted, a fitted one comes from an interner).
+    table: Table,
 }
 
-/// The vocabulary in feature order, kept in an interner: the terms back to back in one string
-/// (no allocation per term when a vectorizer is read) and the term index transform looks terms
-/// up in, built while decoding instead of from a second copy of the terms. Stored as a sequence
-/// of strings: the same bytes a `Vec<String>` has.
+/// The vocabulary in feature order: the terms back to back in one string (no allocation per
+/// term when a vectorizer is read). The table transform looks terms up in is built with the
+/// analyzer ([`Ready`]): writing a fitted vectorizer, or reading one for its terms (train
+/// --vectorizer, the report), never needs it. Stored as a sequence of strings: the same bytes a
+/// `Vec<String>` has.
 #[derive(Debug)]
-struct Vocabulary(Interner);
+struct Vocabulary(Terms);
 
 impl Vocabulary {
     fn len(&self) -> usize {
@@ -207,43 +211,40 @@ impl Serialize for Vocabulary {
 
 impl<'de> Deserialize<'de> for Vocabulary {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        use serde::de::{DeserializeSeed, Error as _, SeqAccess, Visitor};
-        /// One term, interned as it is decoded; `false` when it was there already.
-        struct Term<'a>(&'a mut Interner);
+        use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+        /// One term, appended as it is decoded (no `String` per term).
+        struct Term<'a>(&'a mut Terms);
         impl<'de> DeserializeSeed<'de> for Term<'_> {
-            type Value = bool;
-            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<bool, D::Error> {
+            type Value = ();
+            fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
                 d.deserialize_str(self)
             }
         }
         impl Visitor<'_> for Term<'_> {
-            type Value = bool;
+            type Value = ();
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a term")
             }
-            fn visit_str<E>(self, t: &str) -> std::result::Result<bool, E> {
-                let n = self.0.len();
-                Ok(self.0.intern(t) as usize == n)
+            fn visit_str<E>(self, t: &str) -> std::result::Result<(), E> {
+                self.0.push(t);
+                Ok(())
             }
         }
-        struct Terms;
-        impl<'de> Visitor<'de> for Terms {
-            type Value = Interner;
+        struct Seq;
+        impl<'de> Visitor<'de> for Seq {
+            type Value = Terms;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a sequence of terms")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Interner, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Terms, A::Error> {
                 // The hint comes from the file: capped so a damaged length cannot ask for memory.
-                let mut terms = Interner::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-                while let Some(new) = seq.next_element_seed(Term(&mut terms))? {
-                    if !new {
-                        return Err(A::Error::custom("a term appears twice in the vocabulary"));
-                    }
-                }
+                // Duplicates are found by the check that the terms are sorted.
+                let mut terms = Terms::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+                while seq.next_element_seed(Term(&mut terms))?.is_some() {}
                 Ok(terms)
             }
         }
-        d.deserialize_seq(Terms).map(Vocabulary)
+        d.deserialize_seq(Seq).map(Vocabulary)
     }
 }
 
@@ -331,9 +332,9 @@ impl Vectorizer {
         // The vocabulary (terms in feature order) is built beside the rows, which do not need it.
         let (vocabulary, x) = rayon::join(
             || {
-                let mut vocabulary = Interner::with_capacity(kept.len());
+                let mut vocabulary = Terms::with_capacity(kept.len());
                 for &g in &kept {
-                    vocabulary.intern_hashed(terms.get(g as u32), terms.hash_of(g as u32));
+                    vocabulary.push(terms.get(g as u32));
                 }
                 vocabulary
             },
@@ -385,13 +386,17 @@ impl Vectorizer {
         if u32::try_from(self.vocabulary.len()).is_err() {
             return Err(bad("too many terms".into()));
         }
-        if let Some((_, t)) = self
+        if let Some((a, t)) = self
             .vocabulary
             .terms()
             .zip(self.vocabulary.terms().skip(1))
             .find(|(a, b)| a >= b)
         {
-            return Err(bad(format!("vocabulary not sorted at {t:?}")));
+            return Err(bad(if a == t {
+                format!("the term {t:?} appears twice in the vocabulary")
+            } else {
+                format!("vocabulary not sorted at {t:?}")
+            }));
         }
         if let Some(x) = self.idf.iter().find(|x| !x.is_finite() || **x < 1.0) {
             return Err(bad(format!("idf value {x}")));
@@ -407,8 +412,17 @@ impl Vectorizer {
             // A silently different tokenizer would give wrong features: there is none to fall
             // back to, and none is needed.
             let analyzer = self.settings.analyzer().expect("pattern checked by fit and read"); // ok: fit() and check() compile it before any transform
-            Ready { analyzer }
+            Ready {
+                analyzer,
+                table: Table::of(&self.vocabulary.0),
+            }
         })
+    }
+
+    /// Build what transforming needs now rather than on the first transform: a tool calls it
+    /// beside its other reading, so the lookup table is not built while every core waits.
+    pub fn prepare(&self) {
+        self.ready();
     }
 
     pub fn n_features(&self) -> usize {
@@ -422,7 +436,7 @@ impl Vectorizer {
 
     /// The feature index of a term, if it is in the vocabulary.
     pub fn index_of(&self, term: &str) -> Option<u32> {
-        self.vocabulary.0.find(term)
+        self.ready().table.find(&self.vocabulary.0, term)
     }
 
     pub fn settings(&self) -> &Settings {
@@ -465,6 +479,7 @@ impl Vectorizer {
     /// The weighted rows of one chunk of documents.
     fn rows_of(&self, docs: &[Option<&str>]) -> Rows {
         let ready = self.ready();
+        let (table, terms) = (&ready.table, &self.vocabulary.0);
         let sublinear = self.settings.sublinear_tf;
         let mut rows = Rows::default();
         let mut scratch = Scratch::default();
@@ -473,7 +488,7 @@ impl Vectorizer {
             ids.clear();
             if let Some(text) = doc {
                 ready.analyzer.terms(text, &mut scratch, |t| {
-                    if let Some(i) = self.vocabulary.0.find(t) {
+                    if let Some(i) = table.find(terms, t) {
                         ids.push(i);
                     }
                 });

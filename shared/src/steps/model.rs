@@ -520,7 +520,11 @@ pub fn import_xgboost(
 /// together (errors in that order: the model, the vectorizer, the pair). What every tool that
 /// predicts from titles starts with.
 pub fn read_with_vectorizer(model: &str, vectorizer: &str) -> Result<(Loaded<Model>, Loaded<Vectorizer>)> {
-    let (m, v) = rayon::join(|| Model::read(model), || Vectorizer::read(vectorizer));
+    // Every caller transforms next: the vectorizer's lookup table is built beside the reading.
+    let (m, v) = rayon::join(
+        || Model::read(model),
+        || Vectorizer::read(vectorizer).inspect(|v| v.body.prepare()),
+    );
     let (m, v) = (m?, v?);
     m.body
         .check_vectorizer(&m.name, &v.name, &v.fingerprint, v.body.n_features())?;

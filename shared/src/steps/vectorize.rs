@@ -174,9 +174,14 @@ pub fn fit_file(
 
 /// `vectorize transform`: the features of `input` under a fitted vectorizer.
 pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Columns, prov: Provenance) -> Result<Report> {
-    let v = Vectorizer::read(vectorizer)?;
     let clock = std::time::Instant::now();
-    let docs = Docs::read(input, cols)?;
+    // Both inputs at once, the vectorizer's lookup table built beside the stories' decoding;
+    // a bad vectorizer is still reported first.
+    let (v, docs) = rayon::join(
+        || Vectorizer::read(vectorizer).inspect(|v| v.body.prepare()),
+        || Docs::read(input, cols),
+    );
+    let (v, docs) = (v?, docs?);
     crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
     let clock = std::time::Instant::now();
     let x = v.body.transform(&docs.texts());

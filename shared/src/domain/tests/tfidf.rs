@@ -256,10 +256,8 @@ fn artifact_round_trip_and_refusals() {
 #[test]
 fn a_vocabulary_with_a_repeated_or_unsorted_term_is_refused() {
     let with = |terms: &[&str]| {
-        let mut index = Interner::with_capacity(terms.len());
-        terms.iter().for_each(|t| {
-            index.intern(t);
-        });
+        let mut index = Terms::with_capacity(terms.len());
+        terms.iter().for_each(|t| index.push(t));
         let v = Vectorizer {
             settings: Settings::default(),
             n_docs: 2,
@@ -270,7 +268,7 @@ fn a_vocabulary_with_a_repeated_or_unsorted_term_is_refused() {
         v.to_bytes().unwrap()
     };
     assert!(Vectorizer::from_bytes(&with(&["aa", "bb"])).is_ok());
-    // The terms are decoded straight into the index: a repeated one must not shift the ids.
+    // A repeated term would make two features of one word, and a lookup find only one of them.
     let mut twice = with(&["aa", "bb"]);
     let at = twice.windows(2).rposition(|w| w == b"bb").unwrap();
     twice[at..at + 2].copy_from_slice(b"aa");

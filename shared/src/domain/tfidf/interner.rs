@@ -8,13 +8,24 @@
 /// Terms and their ids.
 #[derive(Debug, Clone)]
 pub(crate) struct Interner {
-    /// The hash's high 32 bits, and `id + 1` in the low 32; 0 marks an empty slot.
-    slots: Vec<u64>,
+    terms: Terms,
+    table: Table,
+    hashes: Vec<u64>,
+}
+
+/// Terms back to back in one string, in id order: the vocabulary as a vectorizer keeps it,
+/// without a lookup table until one is needed ([`Table::of`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Terms {
     text: String,
     /// Term i is `text[starts[i]..starts[i + 1]]`.
     starts: Vec<usize>,
-    hashes: Vec<u64>,
 }
+
+/// An open-addressing table over [`Terms`]: per slot, the high half of a term's 64-bit hash
+/// and `id + 1` (0 marks an empty slot); the low half of the hash picks the slot.
+#[derive(Debug, Clone)]
+pub(crate) struct Table(Vec<u64>);
 
 /// A fast multiply-rotate hash over 8-byte words (FxHash's step) with a final mix so that the
 /// low bits, which pick the slot, depend on every input bit. Terms are not adversarial input
@@ -93,23 +104,25 @@ fn slot_word(h: u64, id: u32) -> u64 {
     (h & !0xFFFF_FFFF) | (id as u64 + 1)
 }
 
-impl Interner {
-    /// Room for `terms` terms of a typical length without growing: a vector grown by doubling
-    /// copies itself onto fresh pages at each step, and a fresh page costs more than the copy.
-    pub(crate) fn with_capacity(terms: usize) -> Interner {
-        let slots = (terms.max(8) * 2).next_power_of_two();
-        let mut starts = Vec::with_capacity(terms + 1);
+impl Terms {
+    /// Room for `n` terms of a typical length.
+    pub(crate) fn with_capacity(n: usize) -> Terms {
+        let mut starts = Vec::with_capacity(n + 1);
         starts.push(0);
-        Interner {
-            slots: vec![0; slots],
-            text: String::with_capacity(terms * TYPICAL_TERM_BYTES),
+        Terms {
+            text: String::with_capacity(n * TYPICAL_TERM_BYTES),
             starts,
-            hashes: Vec::with_capacity(terms),
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.hashes.len()
+        self.starts.len() - 1
+    }
+
+    /// Append `s` as the next id (no check that it is new: see [`Interner`] for that).
+    pub(crate) fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.starts.push(self.text.len());
     }
 
     #[inline]
@@ -127,34 +140,88 @@ impl Interner {
             .get(self.starts[i]..self.starts[i + 1])
             .is_some_and(|t| same(t, s.as_bytes()))
     }
+}
+
+impl Table {
+    /// An empty table with room for `terms` terms at most half full.
+    fn with_capacity(terms: usize) -> Table {
+        Table(vec![0; (terms.max(8) * 2).next_power_of_two()])
+    }
+
+    /// The table of `terms`, which must be distinct.
+    pub(crate) fn of(terms: &Terms) -> Table {
+        let n = terms.len();
+        let mut t = Table::with_capacity(n);
+        for id in 0..n as u32 {
+            t.place(hash(terms.get(id)), id);
+        }
+        t
+    }
+
+    /// Put term `id` of hash `h` in the first free slot from its own.
+    fn place(&mut self, h: u64, id: u32) {
+        let mask = self.0.len() - 1;
+        let mut i = h as usize & mask;
+        while self.0[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.0[i] = slot_word(h, id);
+    }
+
+    /// The id of `s` among `terms`, if there.
+    #[inline]
+    pub(crate) fn find(&self, terms: &Terms, s: &str) -> Option<u32> {
+        self.probe(terms, s, hash(s)).ok()
+    }
+
+    /// `Ok(id)` or `Err(free slot)`.
+    #[inline]
+    fn probe(&self, terms: &Terms, s: &str, h: u64) -> Result<u32, usize> {
+        let mask = self.0.len() - 1;
+        let mut i = h as usize & mask;
+        let tag = h & !0xFFFF_FFFF;
+        loop {
+            let w = self.0[i];
+            if w == 0 {
+                return Err(i);
+            }
+            let id = w as u32;
+            if w & !0xFFFF_FFFF == tag && terms.is(id - 1, s) {
+                return Ok(id - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+impl Interner {
+    /// Room for `terms` terms of a typical length without growing: a vector grown by doubling
+    /// copies itself onto fresh pages at each step, and a fresh page costs more than the copy.
+    pub(crate) fn with_capacity(terms: usize) -> Interner {
+        Interner {
+            terms: Terms::with_capacity(terms),
+            table: Table::with_capacity(terms),
+            hashes: Vec::with_capacity(terms),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, id: u32) -> &str {
+        self.terms.get(id)
+    }
 
     pub(crate) fn hash_of(&self, id: u32) -> u64 {
         self.hashes[id as usize]
     }
 
     /// The id of `s`, if interned.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
-        self.find_hashed(s, hash(s)).ok()
-    }
-
-    /// `Ok(id)` or `Err(free slot)`.
-    #[inline]
-    fn find_hashed(&self, s: &str, h: u64) -> Result<u32, usize> {
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        let tag = h & !0xFFFF_FFFF;
-        loop {
-            let w = self.slots[i];
-            if w == 0 {
-                return Err(i);
-            }
-            let id = w as u32;
-            if w & !0xFFFF_FFFF == tag && self.is(id - 1, s) {
-                return Ok(id - 1);
-            }
-            i = (i + 1) & mask;
-        }
+        self.table.find(&self.terms, s)
     }
 
     #[inline]
@@ -164,15 +231,14 @@ impl Interner {
 
     /// Intern with a hash already known (`hash(s)`), e.g. from another interner.
     pub(crate) fn intern_hashed(&mut self, s: &str, h: u64) -> u32 {
-        match self.find_hashed(s, h) {
+        match self.table.probe(&self.terms, s, h) {
             Ok(id) => id,
             Err(slot) => {
                 let id = self.hashes.len() as u32;
-                self.text.push_str(s);
-                self.starts.push(self.text.len());
+                self.terms.push(s);
                 self.hashes.push(h);
-                self.slots[slot] = slot_word(h, id);
-                if self.hashes.len() * 2 > self.slots.len() {
+                self.table.0[slot] = slot_word(h, id);
+                if self.hashes.len() * 2 > self.table.0.len() {
                     self.grow();
                 }
                 id
@@ -181,16 +247,11 @@ impl Interner {
     }
 
     fn grow(&mut self) {
-        let mut slots = vec![0u64; self.slots.len() * 2];
-        let mask = slots.len() - 1;
+        let mut table = Table(vec![0u64; self.table.0.len() * 2]);
         for (id, &h) in self.hashes.iter().enumerate() {
-            let mut i = h as usize & mask;
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = slot_word(h, id as u32);
+            table.place(h, id as u32);
         }
-        self.slots = slots;
+        self.table = table;
     }
 }
 
