@@ -153,15 +153,27 @@ fn any_number_of_workers_fits_the_same() {
         .map(|i| (i % 11 != 5).then(|| format!("all w{} block{} only{i} all", i % 37, i / 1500)))
         .collect();
     let texts: Vec<Option<&str>> = owned.iter().map(|s| s.as_deref()).collect();
-    let fit_on = |threads| {
+    let fit_on = |threads, settings: &Settings| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-        pool.install(|| Vectorizer::fit(&texts, Settings::default()).unwrap())
+        pool.install(|| Vectorizer::fit(&texts, settings.clone()).unwrap())
     };
-    let (one, x1) = fit_on(1);
+    // Pruned too: the terms of one title and the term of nearly all go.
+    let pruned = Settings {
+        min_df: DocFreq::Count(2),
+        max_df: DocFreq::Proportion(0.9),
+        ..Default::default()
+    };
+    let (p1, px1) = fit_on(1, &pruned);
+    assert_eq!(p1.n_features(), 37 + 5);
+    assert_eq!(px1.nnz(), 2 * texts.iter().flatten().count());
+    let (one, x1) = fit_on(1, &Settings::default());
     for threads in [2, 3, 8] {
-        let (v, x) = fit_on(threads);
+        let (v, x) = fit_on(threads, &Settings::default());
         assert!(v == one, "{threads} workers");
         assert_eq!(x, x1, "{threads} workers");
+        let (v, x) = fit_on(threads, &pruned);
+        assert!(v == p1, "{threads} workers, pruned");
+        assert_eq!(x, px1, "{threads} workers, pruned");
     }
     // Document frequencies summed across workers: idf = ln((1 + n) / (1 + df)) + 1.
     let n = texts.iter().filter(|t| t.is_some()).count();
