@@ -100,7 +100,13 @@ impl Model {
     /// Predictions for titles through their vectorizer: the same numbers as [`Model::predict`]
     /// of `vec.transform(texts)`, each chunk of rows predicted as soon as it is weighted.
     pub fn predict_texts(&self, vec: &Vectorizer, texts: &[Option<&str>]) -> Vec<f64> {
-        vec.transform_each(texts, |x| self.predict(x))
+        match &self.engine {
+            Engine::Native(b) => {
+                let p = b.predictor();
+                vec.transform_each(texts, |x| p.predict(x))
+            }
+            Engine::Dense(d) => vec.transform_each(texts, |x| d.predict(x)),
+        }
     }
 
     /// Which metrics fit the model: a logistic model is a classifier, the rest regressions.

@@ -225,42 +225,22 @@ impl Booster {
         self.objective.to_target(self.predict_margin(indices, values))
     }
 
-    /// Predictions for every row of `x`, in parallel. The same numbers as [`Booster::predict_row`]
-    /// on each row (the same comparisons, the trees summed in the same order), but each row is
-    /// first scattered into a small dense array of the features the trees split on, so a node
-    /// reads its feature directly instead of binary-searching the row: `score` spent ~30 % of
-    /// its CPU in those searches.
+    /// Predictions for every row of `x`, in parallel (see [`Predictor`]).
     pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        self.predictor().predict(x)
+    }
+
+    /// The booster made ready to predict many rows, for a caller predicting chunk by chunk:
+    /// the trees are renumbered once, not for every chunk.
+    pub fn predictor(&self) -> Predictor<'_> {
         let (slot_of, trees) = self.by_slot();
         let n_slots = slot_of.iter().filter(|&&s| s != NO_SLOT).count();
-        (0..x.n_rows())
-            .into_par_iter()
-            .map_init(
-                || (vec![0.0f32; n_slots], vec![false; n_slots]),
-                |(vals, present), r| {
-                    let (indices, values) = x.row(r);
-                    let slots = indices.iter().zip(values).filter_map(|(&f, &v)| {
-                        slot_of
-                            .get(f as usize)
-                            .filter(|&&s| s != NO_SLOT)
-                            .map(|&s| (s as usize, v))
-                    });
-                    for (s, v) in slots.clone() {
-                        vals[s] = v;
-                        present[s] = true;
-                    }
-                    let margin = self.base_score
-                        + trees
-                            .iter()
-                            .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
-                            .sum::<f64>();
-                    for (s, _) in slots {
-                        present[s] = false;
-                    }
-                    self.objective.to_target(margin)
-                },
-            )
-            .collect()
+        Predictor {
+            booster: self,
+            slot_of,
+            trees,
+            n_slots,
+        }
     }
 
     /// The trees with each split's feature renumbered to a dense slot (features in order of
@@ -299,6 +279,59 @@ impl Booster {
         let mut out: Vec<(u32, f64)> = by_feature.into_iter().collect();
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         out
+    }
+}
+
+/// A booster ready to predict: the same numbers as [`Booster::predict_row`] on each row (the
+/// same comparisons, the trees summed in the same order), but each row is first scattered into
+/// a small dense array of the features the trees split on, so a node reads its feature directly
+/// instead of binary-searching the row: `score` spent ~30 % of its CPU in those searches.
+pub struct Predictor<'a> {
+    booster: &'a Booster,
+    /// Per feature up to the largest split on: its slot, or `NO_SLOT`.
+    slot_of: Vec<u32>,
+    /// The trees with each split's feature replaced by its slot.
+    trees: Vec<Tree>,
+    n_slots: usize,
+}
+
+impl Predictor<'_> {
+    /// Predictions for every row of `x`, in parallel.
+    pub fn predict(&self, x: &Csr) -> Vec<f64> {
+        let Predictor {
+            booster,
+            slot_of,
+            trees,
+            n_slots,
+        } = self;
+        (0..x.n_rows())
+            .into_par_iter()
+            .map_init(
+                || (vec![0.0f32; *n_slots], vec![false; *n_slots]),
+                |(vals, present), r| {
+                    let (indices, values) = x.row(r);
+                    let slots = indices.iter().zip(values).filter_map(|(&f, &v)| {
+                        slot_of
+                            .get(f as usize)
+                            .filter(|&&s| s != NO_SLOT)
+                            .map(|&s| (s as usize, v))
+                    });
+                    for (s, v) in slots.clone() {
+                        vals[s] = v;
+                        present[s] = true;
+                    }
+                    let margin = booster.base_score
+                        + trees
+                            .iter()
+                            .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
+                            .sum::<f64>();
+                    for (s, _) in slots {
+                        present[s] = false;
+                    }
+                    booster.objective.to_target(margin)
+                },
+            )
+            .collect()
     }
 }
 

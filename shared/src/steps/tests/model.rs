@@ -157,3 +157,37 @@ fn a_damaged_tree_is_refused_on_read() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Titles predicted chunk by chunk through their vectorizer (the trees prepared once for all
+/// chunks) get the predictions of their whole matrix, in both engines.
+#[test]
+fn predicting_titles_equals_predicting_their_features() {
+    let words = ["rust", "python", "launch", "show", "ask", "why", "new", "data"];
+    let owned: Vec<String> = (0..5000)
+        .map(|i| format!("{} {} {}", words[i % 8], words[(i / 8) % 8], words[(i * 5 + 3) % 8]))
+        .collect();
+    let texts: Vec<Option<&str>> = owned.iter().map(|s| Some(s.as_str())).collect();
+    let (vec, x) = crate::tfidf::Vectorizer::fit(&texts, Default::default()).unwrap();
+    let target: Vec<f64> = (0..5000).map(|i| (i % 8 * 3 + i / 8 % 8) as f64).collect();
+    let f = FeaturesFile {
+        name: "f.parquet".into(),
+        fingerprint: "sha256:f".into(),
+        features: Features {
+            ids: (0..5000).collect(),
+            target,
+            x: x.clone(),
+            vectorizer: None,
+        },
+    };
+    for engine in [Source::Native, Source::Gbdt] {
+        let opts = TrainOptions {
+            params: Params::default(),
+            engine,
+            max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+        };
+        let (m, _) = train(&f, None, &opts).unwrap();
+        let whole = m.predict(&x);
+        assert_eq!(m.predict_texts(&vec, &texts), whole, "{engine:?}");
+        assert!(whole.iter().any(|&p| p != whole[0]), "{engine:?}: the trees split");
+    }
+}
