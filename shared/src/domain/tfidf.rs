@@ -1,12 +1,12 @@
 //! The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` with the same vocabulary and the same
 //! values (to float rounding), sparse from end to end.
 //!
-//! Fit: titles are analyzed ([`crate::text::Analyzer`]) in parallel chunks, each chunk counting
-//! into its own small vocabulary; the chunks' vocabularies are merged, document and corpus
-//! frequencies summed, the vocabulary pruned (min_df, max_df, max_features, as scikit-learn
-//! does) and sorted, and the idf is `ln((1 + n) / (1 + df)) + 1`. Rows are raw counts (or
-//! `1 + ln(count)` with sublinear tf) times idf, l2-normalised. Memory is proportional to the
-//! non-zeros and the vocabulary, never rows x vocabulary.
+//! Fit: titles are analyzed ([`crate::text::Analyzer`]) in chunks taken in turn by one worker
+//! per core, each worker counting into its own vocabulary; the workers' vocabularies are merged,
+//! document and corpus frequencies summed, the vocabulary pruned (min_df, max_df, max_features,
+//! as scikit-learn does) and sorted, and the idf is `ln((1 + n) / (1 + df)) + 1`. Rows are raw
+//! counts (or `1 + ln(count)` with sublinear tf) times idf, l2-normalised. Memory is
+//! proportional to the non-zeros and the vocabulary, never rows x vocabulary.
 
 use crate::artifact::{self, Kind, Loaded};
 use crate::error::{Error, Result};

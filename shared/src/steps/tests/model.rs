@@ -27,15 +27,20 @@ fn features(n: usize) -> FeaturesFile {
     }
 }
 
+/// `engine` with the default parameters and dense size.
+fn defaults(engine: Source) -> TrainOptions {
+    TrainOptions {
+        params: Params::default(),
+        engine,
+        max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
+    }
+}
+
 #[test]
 fn save_load_round_trip_predicts_identically() {
     let f = features(90);
     for engine in [Source::Native, Source::Gbdt] {
-        let opts = TrainOptions {
-            params: Params::default(),
-            engine,
-            max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
-        };
+        let opts = defaults(engine);
         let (m, s) = train(&f, None, &opts).unwrap();
         assert!(
             matches!(s.train, Fit::Regression { r2: Some(r2), .. } if r2 > 0.99),
@@ -180,11 +185,7 @@ fn predicting_titles_equals_predicting_their_features() {
         },
     };
     for engine in [Source::Native, Source::Gbdt] {
-        let opts = TrainOptions {
-            params: Params::default(),
-            engine,
-            max_dense_bytes: dense::DEFAULT_MAX_DENSE_BYTES,
-        };
+        let opts = defaults(engine);
         let (m, _) = train(&f, None, &opts).unwrap();
         let whole = m.predict(&x);
         assert_eq!(m.predict_texts(&vec, &texts), whole, "{engine:?}");
