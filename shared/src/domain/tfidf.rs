@@ -646,7 +646,7 @@ fn weigh_counted(
     }
     parts.par_iter().zip(places).for_each(|(&(_, w, ptr), (ix, vs, ends))| {
         let (entries, feature) = (&counted[w].entries, &to_feature[w]);
-        let (mut counts, mut weights) = (Vec::new(), Vec::new());
+        let (mut counts, mut sorted, mut weights) = (Vec::new(), Vec::new(), Vec::new());
         let mut at = 0;
         for (end, doc) in ends.iter_mut().zip(ptr.windows(2)) {
             counts.clear();
@@ -656,11 +656,10 @@ fn weigh_counted(
                     .map(|&(id, k)| (feature[id as usize], k))
                     .filter(|e| e.0 != u32::MAX),
             );
-            // Feature indices are unique within a row: sorting by them alone is one comparison.
-            counts.sort_unstable_by_key(|&(i, _)| i);
-            let len = counts.len();
+            sort_by_feature(&counts, &mut sorted);
+            let len = sorted.len();
             weigh(
-                &counts,
+                &sorted,
                 idf,
                 sublinear,
                 &mut weights,
@@ -676,6 +675,34 @@ fn weigh_counted(
         x.indptr[r] += x.indptr[r - 1];
     }
     x
+}
+
+/// Rows up to this long are sorted by rank (see [`sort_by_feature`]).
+const RANKED: usize = 32;
+
+/// `row`'s (feature, count) pairs into `out`, ascending by feature; the features are distinct.
+/// A short row, nearly every title's, is placed by each pair's rank: how many features are
+/// smaller, counted without a branch over the features side by side (the compiler vectorises
+/// it). An insertion sort of a title's ~8 pairs mispredicted about every other comparison and
+/// was a twentieth of `vectorize fit`'s CPU.
+fn sort_by_feature(row: &[(u32, u32)], out: &mut Vec<(u32, u32)>) {
+    out.clear();
+    let n = row.len();
+    if n > RANKED {
+        out.extend_from_slice(row);
+        out.sort_unstable_by_key(|&(f, _)| f);
+        return;
+    }
+    let mut features = [0u32; RANKED];
+    for (f, &(g, _)) in features.iter_mut().zip(row) {
+        *f = g;
+    }
+    let features = &features[..n];
+    out.resize(n, (0, 0));
+    for &(f, c) in row {
+        let rank: usize = features.iter().map(|&g| usize::from(g < f)).sum();
+        out[rank] = (f, c);
+    }
 }
 
 /// Sort `ids` and count repeats into `(id, count)` pairs, ascending by id.

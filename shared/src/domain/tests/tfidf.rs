@@ -289,3 +289,28 @@ fn a_vocabulary_with_a_repeated_or_unsorted_term_is_refused() {
     let e = Vectorizer::from_bytes(&with(&["bb", "aa"])).unwrap_err().to_string();
     assert!(e.contains("not sorted"), "{e}");
 }
+
+/// Rows sorted by rank come out as a sort would put them, at every length either side of the
+/// rank sort's limit, counts travelling with their features.
+#[test]
+fn rows_sorted_by_rank_equal_a_sort() {
+    let mut out = Vec::new();
+    let mut seed = 7u64;
+    for n in 0..=RANKED + 8 {
+        // Distinct features in a scrambled order (a multiplicative walk modulo a prime).
+        let row: Vec<(u32, u32)> = (0..n as u32)
+            .map(|i| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                ((i * 7919 + (seed >> 40) as u32 % 7) % 100_003 * 3 + i % 3, i + 1)
+            })
+            .collect();
+        let mut want = row.clone();
+        want.sort_unstable_by_key(|&(f, _)| f);
+        assert!(
+            want.windows(2).all(|w| w[0].0 < w[1].0),
+            "length {n}: features distinct"
+        );
+        sort_by_feature(&row, &mut out);
+        assert_eq!(out, want, "length {n}");
+    }
+}
