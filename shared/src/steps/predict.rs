@@ -6,7 +6,9 @@
 
 use crate::error::{Error, Result};
 use crate::table::{Provenance, Table, write_parquet};
-use arrow::array::{Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray};
+use arrow::array::{
+    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+};
 use arrow::buffer::ScalarBuffer;
 use arrow::datatypes::{DataType, Field, Int32Type, Schema};
 use std::io::Write;
@@ -171,24 +173,20 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
             false,
         ),
     ]));
-    let cols: Vec<ArrayRef> = if order.iter().copied().eq(0..p.ids.len()) {
-        vec![
-            Arc::new(Int64Array::new(p.ids.clone(), None)),
-            Arc::new(p.titles.clone()),
-            Arc::new(p.times.clone()),
-            Arc::new(Float64Array::new(p.predicted.clone(), None)),
-            Arc::new(repeated(&p.model, order.len())?),
-        ]
-    } else {
-        vec![
-            Arc::new(Int64Array::from_iter_values(order.iter().map(|&i| p.ids[i]))),
-            Arc::new(StringArray::from_iter(order.iter().map(|&i| p.title(i)))),
-            Arc::new(Int64Array::from_iter(order.iter().map(|&i| p.time(i)))),
-            Arc::new(Float64Array::from_iter_values(order.iter().map(|&i| p.predicted[i]))),
-            Arc::new(repeated(&p.model, order.len())?),
-        ]
-    };
-    Ok(RecordBatch::try_new(schema, cols)?)
+    // The columns as read and made; another order (people's, --top) is taken from them.
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(Int64Array::new(p.ids.clone(), None)),
+        Arc::new(p.titles.clone()),
+        Arc::new(p.times.clone()),
+        Arc::new(Float64Array::new(p.predicted.clone(), None)),
+        Arc::new(repeated(&p.model, p.ids.len())?),
+    ];
+    let batch = RecordBatch::try_new(schema, cols)?;
+    if order.iter().copied().eq(0..p.ids.len()) {
+        return Ok(batch);
+    }
+    let order = UInt64Array::from_iter_values(order.iter().map(|&i| i as u64));
+    Ok(arrow::compute::take_record_batch(&batch, &order)?)
 }
 
 /// A column of `n` copies of `s`, as a dictionary of one value: the model's 71-byte
