@@ -277,7 +277,8 @@ impl Table {
     /// An integer column that must have a value in every row (ids): a null is an error naming the
     /// row.
     pub fn required_i64_column(&self, col: &str) -> Result<Vec<i64>> {
-        Ok(self.required_i64_values(col)?.to_vec())
+        // A buffer shared with the table is copied; one made from another type is moved out.
+        Ok(self.required_i64_values(col)?.into())
     }
 
     /// [`Table::required_i64_column`] as an Arrow buffer: our own tables' ids (int64 without
