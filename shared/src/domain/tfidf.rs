@@ -520,9 +520,10 @@ struct Counted {
     indptr: Vec<usize>,
     entries: Vec<(u32, u32)>,
     /// Per term id: the last document (index + 1 in the corpus) it was seen in, and where its
-    /// entry for that document is. A document's terms are counted in place, in order of first
-    /// sight (the rows are sorted later, after the ids are renumbered): sorting each title's
-    /// ids to count them was a tenth of the whole process.
+    /// entry is among that document's (an offset within one title, never near `u32::MAX`
+    /// however many entries the worker holds). A document's terms are counted in place, in
+    /// order of first sight (the rows are sorted later, after the ids are renumbered): sorting
+    /// each title's ids to count them was a tenth of the whole process.
     last_doc: Vec<usize>,
     entry_of: Vec<u32>,
     scratch: Scratch,
@@ -569,6 +570,7 @@ impl Counted {
         for (d, doc) in docs.iter().enumerate() {
             if let Some(text) = doc {
                 let stamp = first + d + 1;
+                let start = entries.len();
                 analyzer.terms(text, scratch, |t| {
                     let id = terms.intern(t) as usize;
                     if id >= last_doc.len() {
@@ -579,11 +581,11 @@ impl Counted {
                     }
                     tf[id] += 1;
                     if last_doc[id] == stamp {
-                        entries[entry_of[id] as usize].1 += 1;
+                        entries[start + entry_of[id] as usize].1 += 1;
                     } else {
                         last_doc[id] = stamp;
                         df[id] += 1;
-                        entry_of[id] = entries.len() as u32;
+                        entry_of[id] = (entries.len() - start) as u32;
                         entries.push((id as u32, 1));
                     }
                 });
