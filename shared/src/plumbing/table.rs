@@ -9,7 +9,9 @@
 use crate::error::{Context, Error, Result};
 use crate::io::{Input, Output};
 use crate::ranged::{RangedFile, Source};
-use arrow::array::{Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, RecordBatchReader, StringArray};
+use arrow::array::{
+    Array, ArrayRef, AsArray, BooleanArray, Int64Array, RecordBatch, RecordBatchReader, StringArray, StringViewArray,
+};
 use arrow::buffer::ScalarBuffer;
 use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
@@ -54,16 +56,24 @@ impl Table {
     /// Read a Parquet file (or `-`). With `columns`, only those top-level columns are decoded;
     /// a missing one is an error that lists what the file does have.
     pub fn read(path: &str, columns: Option<&[&str]>) -> Result<Table> {
-        Self::decode(path, columns, false)
+        Self::decode(path, columns, false, &[])
     }
 
     /// Read only those of `columns` the file has: for tools with optional columns, which then
     /// ask [`Table::has_column`]. Reading fewer columns is most of the time on big tables.
     pub fn read_available(path: &str, columns: &[&str]) -> Result<Table> {
-        Self::decode(path, Some(columns), true)
+        Self::decode(path, Some(columns), true, &[])
     }
 
-    fn decode(path: &str, columns: Option<&[&str]>, missing_ok: bool) -> Result<Table> {
+    /// [`Table::read_available`], with the text columns `views` decoded as string views into
+    /// the file's own pages: a title column read only to be tokenized is never copied (take it
+    /// with [`Table::str_view_column`]). Not for columns written back out, whose type would
+    /// change.
+    pub fn read_available_viewing(path: &str, columns: &[&str], views: &[&str]) -> Result<Table> {
+        Self::decode(path, Some(columns), true, views)
+    }
+
+    fn decode(path: &str, columns: Option<&[&str]>, missing_ok: bool, views: &[&str]) -> Result<Table> {
         // The sha256 of the file (about 3 ms for 5 MB) and the decoding share nothing but the
         // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
@@ -79,7 +89,7 @@ impl Table {
                 let parallel = input.bytes.len() >= PARALLEL_BYTES;
                 let (decoded, fingerprint) = beside(
                     parallel,
-                    || Self::decode_bytes(&input.name, &input.bytes, columns, missing_ok, parallel),
+                    || Self::decode_bytes(&input.name, &input.bytes, columns, missing_ok, views, parallel),
                     || Ok(input.fingerprint()),
                 );
                 (input.name, decoded, fingerprint)
@@ -92,7 +102,7 @@ impl Table {
                     parallel,
                     || {
                         let (footer_at, footer) = file.footer()?;
-                        let meta = load_metadata(&file.name, &footer)?;
+                        let meta = load_metadata(&file.name, &footer, views)?;
                         let roots = roots_of(&file.name, meta.schema(), columns, missing_ok)?;
                         let descr = meta.metadata().file_metadata().schema_descr();
                         let leaves: Vec<usize> = (0..descr.num_columns())
@@ -123,6 +133,7 @@ impl Table {
         bytes: &bytes::Bytes,
         columns: Option<&[&str]>,
         missing_ok: bool,
+        views: &[&str],
         parallel: bool,
     ) -> Result<(RecordBatch, BTreeMap<String, String>)> {
         if bytes.is_empty() {
@@ -134,7 +145,7 @@ impl Table {
             )));
         }
         let source = Source::Whole(bytes.clone());
-        let meta = load_metadata(name, &source)?;
+        let meta = load_metadata(name, &source, views)?;
         let roots = roots_of(name, meta.schema(), columns, missing_ok)?;
         Self::decode_with(name, source, meta, &roots, parallel)
     }
@@ -339,6 +350,18 @@ impl Table {
     /// A column as UTF-8 strings: utf8, large_utf8, utf8_view, dictionary-encoded strings, and
     /// binary columns whose every value is valid UTF-8.
     pub fn str_column(&self, col: &str) -> Result<StringArray> {
+        Ok(self.text_as(col, DataType::Utf8)?.as_string::<i32>().clone())
+    }
+
+    /// [`Table::str_column`] as string views: no copy of the text when the column was read as
+    /// views ([`Table::read_available_viewing`]); other text types become views of their own
+    /// buffers.
+    pub fn str_view_column(&self, col: &str) -> Result<StringViewArray> {
+        Ok(self.text_as(col, DataType::Utf8View)?.as_string_view().clone())
+    }
+
+    /// A text column cast to `to` (Utf8 or Utf8View), every value checked to be UTF-8.
+    fn text_as(&self, col: &str, to: DataType) -> Result<ArrayRef> {
         let arr = self.column(col)?;
         let err = |why: String| Error::new(format!("{}: column \"{col}\" {why}", self.name));
         let is_text = |t: &DataType| matches!(t, DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View);
@@ -352,14 +375,13 @@ impl Table {
         if !ok {
             return Err(err(format!("should hold text, found {}", arr.data_type())));
         }
-        let s = arrow::compute::cast_with_options(arr, &DataType::Utf8, &STRICT_CAST).map_err(|e| {
+        arrow::compute::cast_with_options(arr, &to, &STRICT_CAST).map_err(|e| {
             let row = first_invalid_utf8_row(arr);
             err(match row {
                 Some(r) => format!("row {r} is not valid UTF-8"),
                 None => e.to_string(),
             })
-        })?;
-        Ok(s.as_string::<i32>().clone())
+        })
     }
 
     /// [`Table::i64_column`], or all nulls when the table has no such column (an optional one).
@@ -435,10 +457,29 @@ fn beside<D: Send, H: Send>(
     }
 }
 
-/// A Parquet footer's metadata, with the Arrow schema it implies.
-fn load_metadata(name: &str, source: &Source) -> Result<ArrowReaderMetadata> {
-    ArrowReaderMetadata::load(source, ArrowReaderOptions::default())
-        .map_err(|e| Error::new(format!("{name} is not a readable Parquet file: {e}")))
+/// A Parquet footer's metadata, with the Arrow schema it implies; the text columns named in
+/// `views` (stored as strings) are to be decoded as string views.
+fn load_metadata(name: &str, source: &Source, views: &[&str]) -> Result<ArrowReaderMetadata> {
+    let unreadable =
+        |e: parquet::errors::ParquetError| Error::new(format!("{name} is not a readable Parquet file: {e}"));
+    let meta = ArrowReaderMetadata::load(source, ArrowReaderOptions::default()).map_err(unreadable)?;
+    let viewed =
+        |f: &Field| views.contains(&f.name().as_str()) && matches!(f.data_type(), DataType::Utf8 | DataType::LargeUtf8);
+    if !meta.schema().fields().iter().any(|f| viewed(f)) {
+        return Ok(meta);
+    }
+    let fields: Vec<Field> = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match viewed(f) {
+            true => f.as_ref().clone().with_data_type(DataType::Utf8View),
+            false => f.as_ref().clone(),
+        })
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(fields, meta.schema().metadata().clone()));
+    ArrowReaderMetadata::try_new(meta.metadata().clone(), ArrowReaderOptions::new().with_schema(schema))
+        .map_err(unreadable)
 }
 
 /// The top-level column indices of `columns` (all of them for `None`), sorted; a missing one

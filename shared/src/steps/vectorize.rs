@@ -10,7 +10,7 @@ use crate::features::{Features, write_features_to};
 use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
-use arrow::array::StringArray;
+use arrow::array::StringViewArray;
 use std::io::Write;
 
 /// Which columns of the stories table hold what (the defaults are hn-fetch's names). Flattened
@@ -36,7 +36,7 @@ pub struct Docs {
     pub target: Vec<f64>,
     /// False when the table had no target column: `target` is all NaN and is written as null.
     pub has_target: bool,
-    texts: StringArray,
+    texts: StringViewArray,
 }
 
 impl Docs {
@@ -44,7 +44,8 @@ impl Docs {
     /// a target column, every target is NaN (written as null).
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
         // The id and text columns are required: their readers below name them if missing.
-        let t = Table::read_available(path, &[&cols.id, &cols.text, &cols.target])?;
+        // The titles are only tokenized: read as views into the file's pages, not copied out.
+        let t = Table::read_available_viewing(path, &[&cols.id, &cols.text, &cols.target], &[&cols.text])?;
         let name = t.name.clone();
         let ids = t.required_i64_column(&cols.id)?;
         if !t.has_column(&cols.target) {
@@ -52,7 +53,7 @@ impl Docs {
                 "{name}: no column \"{}\": the features' target is null (fine for predicting; train and score need it)",
                 cols.target
             );
-            let texts = t.str_column(&cols.text)?;
+            let texts = t.str_view_column(&cols.text)?;
             return Ok(Docs {
                 name,
                 fingerprint: t.fingerprint,
@@ -76,7 +77,7 @@ impl Docs {
             }
             Ok(())
         })?;
-        let texts = t.str_column(&cols.text)?;
+        let texts = t.str_view_column(&cols.text)?;
         Ok(Docs {
             name,
             fingerprint: t.fingerprint,

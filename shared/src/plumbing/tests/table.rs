@@ -68,6 +68,35 @@ fn reads_what_other_tools_write() {
     }
 }
 
+/// Titles read as views into the file's pages are the titles read as strings, whatever type
+/// the writer gave them (strings, large strings, views, a dictionary).
+#[test]
+fn titles_read_as_views_are_the_titles() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/interop");
+    for f in ["pyarrow_dictionary", "pyarrow_large_view", "pandas", "duckdb", "polars"] {
+        let path = format!("{dir}/{f}.parquet");
+        let strings = Table::read(&path, None).unwrap().str_column("title").unwrap();
+        let t = Table::read_available_viewing(&path, &["id", "title", "absent"], &["title", "absent"]).unwrap();
+        let views = t.str_view_column("title").unwrap();
+        assert_eq!(views.iter().collect::<Vec<_>>(), strings.iter().collect::<Vec<_>>(), "{f}");
+        assert!(!t.has_column("absent"), "{f}");
+    }
+    // A plain string column is decoded as views, not cast afterwards.
+    let p = tmp("views.parquet");
+    let s = vec![Story {
+        id: 1,
+        title: Some("a title longer than twelve bytes".into()),
+        ..Default::default()
+    }];
+    write_parquet(&p, &stories_to_batch(&s).unwrap(), &Provenance::new("test", vec![])).unwrap();
+    let t = Table::read_available_viewing(&p, &["title"], &["title"]).unwrap();
+    assert_eq!(t.column("title").unwrap().data_type(), &DataType::Utf8View);
+    assert_eq!(t.str_view_column("title").unwrap().value(0), "a title longer than twelve bytes");
+    let t = Table::read_available(&p, &["title"]).unwrap();
+    assert_eq!(t.column("title").unwrap().data_type(), &DataType::Utf8);
+    std::fs::remove_file(&p).unwrap();
+}
+
 #[test]
 fn garbage_and_empty_inputs_are_errors() {
     let p = tmp("bad.parquet");
@@ -140,7 +169,7 @@ fn columns_encoded_in_parallel_give_the_same_bytes() {
         .unwrap();
     let groups: Vec<i64> = meta.row_groups().iter().map(|g| g.num_rows()).collect();
     assert_eq!(groups, [1200, 1200, 1200, 1200, 200]);
-    let (back, _) = Table::decode_bytes("t.parquet", &many.clone().into(), None, false, true).unwrap();
+    let (back, _) = Table::decode_bytes("t.parquet", &many.clone().into(), None, false, &[], true).unwrap();
     assert_eq!(back.columns(), batch.columns());
 
     // From a file, a projection reads only the footer and its columns' chunks (in parts), and
