@@ -122,6 +122,9 @@ struct Sink {
 /// [`Sink`] starts the writeback of this many new bytes at a time.
 const WRITEBACK_BYTES: u64 = 1 << 20;
 
+/// Bytes an [`Output`] to a file gathers before writing them.
+const WRITE_BUFFER: usize = 64 << 10;
+
 impl Sink {
     fn new(file: File, writeback: bool) -> Sink {
         Sink {
@@ -258,7 +261,7 @@ impl Output {
             OutputKind::Stdout => out.name = "<stdout>".into(),
             OutputKind::Through => {
                 let file = open_through(path)?;
-                out.file = Some(std::io::BufWriter::with_capacity(1 << 16, Sink::new(file, false)));
+                out.file = Some(std::io::BufWriter::with_capacity(WRITE_BUFFER, Sink::new(file, false)));
                 out.through = true;
             }
             OutputKind::Regular => {
@@ -279,7 +282,12 @@ impl Output {
                 // run is alive (see check_other_writers).
                 try_lock_exclusive(&file);
                 out.target = Some(target);
-                out.file = Some(std::io::BufWriter::with_capacity(1 << 20, Sink::new(file, true)));
+                // Small writes (page headers, the footer) are gathered; an encoded column chunk
+                // or a serialized artifact is bigger than the buffer and goes straight to the
+                // file. A 1 MiB buffer copied `vectorize fit`'s 2.6 MB of features through
+                // itself and faulted its 256 pages in: appending the encoded chunks took 1.39
+                // instead of 0.99 ms (medians of 41 alternated runs).
+                out.file = Some(std::io::BufWriter::with_capacity(WRITE_BUFFER, Sink::new(file, true)));
             }
         }
         Ok(out)
