@@ -723,11 +723,11 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
 }
 
 /// Whether a column of type `t` reads back from the Parquet schema alone as `t` (a dictionary
-/// of strings as its strings).
+/// of strings, or string views, as the strings).
 fn same_without_arrow_schema(t: &DataType) -> bool {
     use DataType::*;
     match t {
-        Boolean | Int32 | Int64 | UInt32 | UInt64 | Float32 | Float64 | Utf8 | Binary => true,
+        Boolean | Int32 | Int64 | UInt32 | UInt64 | Float32 | Float64 | Utf8 | Utf8View | Binary => true,
         Dictionary(key, value) => key.is_integer() && matches!(value.as_ref(), Utf8),
         _ => false,
     }
@@ -770,18 +770,21 @@ fn encode<W: std::io::Write + Send>(
 ) -> Result<()> {
     // The writer's own row groups: this many rows each, the last one the rest.
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
-    // A dictionary of strings made to be written as strings (`predict`'s model column): the
-    // Arrow schema is not stored, so readers take every column's type from the Parquet schema,
-    // where the stored Arrow type would make pandas and Polars see a categorical. Only when
-    // every other column reads back from the Parquet schema as the type it has (the types
-    // these tools write); a table passed through with other types keeps its Arrow schema. The
-    // lineage is in the file's key-value metadata either way, which readers show as the schema's.
+    // A dictionary of strings or string views, made to be written as strings (`predict`'s
+    // model column, and its titles as read): the Arrow schema is not stored, so readers take
+    // every column's type from the Parquet schema, where the stored Arrow type would make
+    // pandas and Polars see a categorical, and pyarrow a string view. Only when every other
+    // column reads back from the Parquet schema as the type it has (the types these tools
+    // write); a table passed through with other types keeps its Arrow schema. The lineage is
+    // in the file's key-value metadata either way, which readers show as the schema's.
     let fields = batch.schema().fields().clone();
-    let dictionary = fields.iter().any(|f| matches!(f.data_type(), DataType::Dictionary(..)))
+    let stand_in = fields
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Dictionary(..) | DataType::Utf8View))
         && fields.iter().all(|f| same_without_arrow_schema(f.data_type()));
     let options = ArrowWriterOptions::new()
         .with_properties(props)
-        .with_skip_arrow_metadata(dictionary);
+        .with_skip_arrow_metadata(stand_in);
     let mut w = ArrowWriter::try_new_with_options(out, batch.schema(), options)?;
     let rows = batch.num_rows();
     // The rows of each row group, as (first, end).

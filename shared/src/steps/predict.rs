@@ -7,7 +7,8 @@
 use crate::error::{Error, Result};
 use crate::table::{Provenance, Table, write_parquet};
 use arrow::array::{
-    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, UInt64Array,
+    Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StringViewArray,
+    UInt64Array,
 };
 use arrow::buffer::ScalarBuffer;
 use arrow::datatypes::{DataType, Field, Int32Type, Schema};
@@ -82,7 +83,8 @@ pub struct PredictJob {
 /// the predictions as they were made, without copying them row by row.
 pub struct Predictions {
     pub ids: ScalarBuffer<i64>,
-    pub titles: StringArray,
+    /// As read: views into the stories file's pages, written out as strings.
+    pub titles: StringViewArray,
     pub times: Int64Array,
     pub predicted: ScalarBuffer<f64>,
     pub model: String,
@@ -109,7 +111,11 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         || crate::model::read_with_vectorizer(&job.model, &job.vectorizer),
         // Only the columns used (a stories table's url, by and score are not decoded), and
         // those that tell a features table given by mistake.
-        || Table::read_available(&job.stories, &[&c.id, &c.title, &c.time, "indices", "values"]),
+        // The titles as views of the file's pages: tokenized and written out, never copied.
+        || {
+            let cols = [&c.id, &c.title, &c.time, "indices", "values"];
+            Table::read_available_viewing(&job.stories, &cols, &[&c.title])
+        },
     );
     let (model, vec) = pair?;
     let t = t?;
@@ -124,7 +130,7 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     if ids.is_empty() {
         return Err(Error::new(format!("{}: no stories to predict", t.name)));
     }
-    let titles = t.str_column(&c.title)?;
+    let titles = t.str_view_column(&c.title)?;
     if !t.has_column(&c.time) {
         crate::verbose!("{}: no column \"{}\": times left empty", t.name, c.time);
     }
@@ -164,7 +170,8 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
 fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, false),
-        Field::new("title", DataType::Utf8, true),
+        // Written as strings (see `table::encode`).
+        Field::new("title", DataType::Utf8View, true),
         Field::new("time", DataType::Int64, true),
         Field::new("predicted_comments", DataType::Float64, false),
         Field::new(

@@ -78,7 +78,11 @@ fn titles_read_as_views_are_the_titles() {
         let strings = Table::read(&path, None).unwrap().str_column("title").unwrap();
         let t = Table::read_available_viewing(&path, &["id", "title", "absent"], &["title", "absent"]).unwrap();
         let views = t.str_view_column("title").unwrap();
-        assert_eq!(views.iter().collect::<Vec<_>>(), strings.iter().collect::<Vec<_>>(), "{f}");
+        assert_eq!(
+            views.iter().collect::<Vec<_>>(),
+            strings.iter().collect::<Vec<_>>(),
+            "{f}"
+        );
         assert!(!t.has_column("absent"), "{f}");
     }
     // A plain string column is decoded as views, not cast afterwards.
@@ -91,7 +95,10 @@ fn titles_read_as_views_are_the_titles() {
     write_parquet(&p, &stories_to_batch(&s).unwrap(), &Provenance::new("test", vec![])).unwrap();
     let t = Table::read_available_viewing(&p, &["title"], &["title"]).unwrap();
     assert_eq!(t.column("title").unwrap().data_type(), &DataType::Utf8View);
-    assert_eq!(t.str_view_column("title").unwrap().value(0), "a title longer than twelve bytes");
+    assert_eq!(
+        t.str_view_column("title").unwrap().value(0),
+        "a title longer than twelve bytes"
+    );
     let t = Table::read_available(&p, &["title"]).unwrap();
     assert_eq!(t.column("title").unwrap().data_type(), &DataType::Utf8);
     std::fs::remove_file(&p).unwrap();

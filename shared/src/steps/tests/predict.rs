@@ -3,7 +3,7 @@ use super::*;
 fn preds() -> Predictions {
     Predictions {
         ids: vec![1, 2, 3].into(),
-        titles: StringArray::from(vec![Some("a, \"quoted\""), None, Some("c")]),
+        titles: StringViewArray::from(vec![Some("a, \"quoted\""), None, Some("c")]),
         times: Int64Array::from(vec![Some(0), None, Some(86400)]),
         predicted: vec![5.0, 10.0, 5.0].into(),
         model: "sha256:x".into(),
