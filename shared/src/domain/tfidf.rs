@@ -170,6 +170,22 @@ pub struct Vectorizer {
     ready: OnceLock<Ready>,
 }
 
+/// A vectorizer's stored fields, borrowed: serialized, the same bytes as the [`Vectorizer`]
+/// they belong to (the same fields in the same order), made before the vectorizer is whole.
+#[derive(Serialize)]
+struct Fields<'a> {
+    settings: &'a Settings,
+    n_docs: u64,
+    vocabulary: &'a Vocabulary,
+    idf: &'a [f64],
+}
+
+/// A vectorizer's artifact: its bytes, and their sha256 (the vectorizer's fingerprint).
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub fingerprint: String,
+}
+
 /// What transform needs beyond the stored fields, built once.
 #[derive(Debug)]
 struct Ready {
@@ -258,13 +274,28 @@ impl Vectorizer {
     /// Learn the vocabulary and idf from `texts` (None = null title) and return the fitted
     /// vectorizer with the texts' TF-IDF rows (scikit-learn's `fit_transform`).
     pub fn fit(texts: &[Option<&str>], settings: Settings) -> Result<(Vectorizer, Csr)> {
+        Self::fit_inner(texts, settings, false).map(|(v, x, _)| (v, x))
+    }
+
+    /// [`Vectorizer::fit`], with the vectorizer's artifact (what [`Vectorizer::to_bytes`] gives)
+    /// and its fingerprint made beside the rows, while the matrix is weighed, instead of after.
+    pub fn fit_encoded(texts: &[Option<&str>], settings: Settings) -> Result<(Vectorizer, Csr, Encoded)> {
+        let (v, x, encoded) = Self::fit_inner(texts, settings, true)?;
+        let encoded = encoded.unwrap_or_else(|| Err(Error::new("the vectorizer was not encoded")))?;
+        Ok((v, x, encoded))
+    }
+
+    fn fit_inner(
+        texts: &[Option<&str>],
+        settings: Settings,
+        encode: bool,
+    ) -> Result<(Vectorizer, Csr, Option<Result<Encoded>>)> {
         settings.validate()?;
         if texts.is_empty() {
             return Err(Error::new("no documents to learn a vocabulary from (zero rows)"));
         }
         let analyzer = settings.analyzer()?;
-        let n = texts.len();
-        // Every worker takes small chunks of titles in turn and counts them all into one
+        let n = texts.len(); // Every worker takes small chunks of titles in turn and counts them all into one
         // vocabulary of its own: the chunks keep the cores busy to the end, and only one
         // vocabulary per core is merged afterwards (a vocabulary per chunk repeated the common
         // terms in every chunk, and merging them on one thread was a sixth of the fit).
@@ -284,7 +315,6 @@ impl Vectorizer {
                 }
             })
             .collect();
-
         // The largest vocabulary becomes the global one (its ids stay as they are); the others'
         // terms get global ids in it and their frequencies are added. The entries keep their
         // worker's ids, mapped straight to feature indices below.
@@ -316,7 +346,6 @@ impl Vectorizer {
         }
         let terms = global;
         let kept = prune(&terms, &df, &tf, n, &settings)?;
-
         let mut new_index = vec![u32::MAX; terms.len()];
         let mut idf = Vec::with_capacity(kept.len());
         for (i, &g) in kept.iter().enumerate() {
@@ -329,14 +358,27 @@ impl Vectorizer {
             .map(|remap| remap.iter().map(|&g| new_index[g as usize]).collect())
             .collect();
         drop(to_global);
-        // The vocabulary (terms in feature order) is built beside the rows, which do not need it.
-        let (vocabulary, x) = rayon::join(
+        // The vocabulary (terms in feature order), and the artifact when asked for, are made
+        // beside the rows, which need neither.
+        let ((vocabulary, encoded), x) = rayon::join(
             || {
                 let mut vocabulary = Terms::with_capacity(kept.len());
                 for &g in &kept {
                     vocabulary.push(terms.get(g as u32));
                 }
-                vocabulary
+                let vocabulary = Vocabulary(vocabulary);
+                let encoded = encode.then(|| {
+                    let fields = Fields {
+                        settings: &settings,
+                        n_docs: n as u64,
+                        vocabulary: &vocabulary,
+                        idf: &idf,
+                    };
+                    let bytes = artifact::to_bytes(KIND, &fields)?;
+                    let fingerprint = crate::io::fingerprint(&bytes);
+                    Ok(Encoded { bytes, fingerprint })
+                });
+                (vocabulary, encoded)
             },
             || weigh_counted(&counted, &to_feature, &idf, kept.len(), n, settings.sublinear_tf),
         );
@@ -344,12 +386,12 @@ impl Vectorizer {
         let v = Vectorizer {
             settings,
             n_docs: n as u64,
-            vocabulary: Vocabulary(vocabulary),
+            vocabulary,
             idf,
             ready: OnceLock::new(),
         };
         // The analyzer for transform is built on first use: fitting alone does not need it.
-        Ok((v, x))
+        Ok((v, x, encoded))
     }
 
     /// Read a vectorizer artifact (checked header, then checked contents).

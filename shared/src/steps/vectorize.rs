@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::features::{Features, write_features_to};
-use crate::io::{Output, commit_all, distinct_outputs, fingerprint};
+use crate::io::{Output, commit_all, distinct_outputs};
 use crate::table::{Provenance, Table};
 use crate::tfidf::{Settings, Vectorizer};
 use arrow::array::StringViewArray;
@@ -146,29 +146,39 @@ pub fn fit_file(
         )));
     }
     let clock = std::time::Instant::now();
-    let (v, x) = Vectorizer::fit(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
+    let (v, x, encoded) = Vectorizer::fit_encoded(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
     crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
     let clock = std::time::Instant::now();
-    let bytes = v.to_bytes()?;
     let has_target = docs.has_target;
     let features = Features {
         ids: docs.ids,
         target: docs.target,
         x,
-        vectorizer: Some(fingerprint(&bytes)),
+        vectorizer: Some(encoded.fingerprint),
     };
-    let mut vec_out = Output::create(vectorizer)?;
-    vec_out
-        .write_all(&bytes)
-        .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
-    // On its way to disk while the features are encoded.
-    vec_out.start_writeback()?;
-    let mut feat_out = Output::create(output)?;
     let prov = prov.input(&docs.name, &docs.fingerprint);
     let rep = report(&features);
-    write_features_to(&mut feat_out, features, prov, has_target).map_err(|e| e.context(format!("writing {output}")))?;
+    // The vectorizer is written and synced on a thread of its own while the features are
+    // encoded: it was 1.5-2.5 ms of the process on one core (writing, then waiting for its
+    // fsync) with the other idle. Both are renamed into place only when both are done.
+    let (vec_out, feat_out) = std::thread::scope(|scope| {
+        let vec_out = scope.spawn(|| -> Result<Output> {
+            let mut out = Output::create(vectorizer)?;
+            out.write_all(&encoded.bytes)
+                .map_err(|e| Error::new(format!("writing {}: {e}", out.name())))?;
+            out.sync()?;
+            Ok(out)
+        });
+        let feat_out = Output::create(output).and_then(|mut out| {
+            write_features_to(&mut out, features, prov, has_target)
+                .map_err(|e| e.context(format!("writing {output}")))?;
+            Ok(out)
+        });
+        let vec_out = vec_out.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (vec_out, feat_out)
+    });
     crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
-    commit_all(vec![vec_out, feat_out])?;
+    commit_all(vec![vec_out?, feat_out?])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(rep)
 }

@@ -244,8 +244,14 @@ fn artifact_round_trip_and_refusals() {
         sublinear_tf: true,
         ..Default::default()
     };
-    let (v, _) = Vectorizer::fit(&docs(&["Show HN: a thing", "Ask HN: why"]), s).unwrap();
+    let titles = docs(&["Show HN: a thing", "Ask HN: why"]);
+    let (v, x) = Vectorizer::fit(&titles, s.clone()).unwrap();
     let bytes = v.to_bytes().unwrap();
+    // The artifact made beside the rows while fitting is the fitted vectorizer's.
+    let (v2, x2, encoded) = Vectorizer::fit_encoded(&titles, s).unwrap();
+    assert_eq!((&v2, &x2), (&v, &x));
+    assert_eq!(encoded.bytes, bytes);
+    assert_eq!(encoded.fingerprint, crate::io::fingerprint(&bytes));
     let back = Vectorizer::from_bytes(&bytes).unwrap();
     assert_eq!(back, v);
     assert_eq!(back.index_of("show hn"), v.index_of("show hn"));
