@@ -533,6 +533,7 @@ pub fn distinct_outputs(paths: &[&str]) -> Result<()> {
 /// If one fails, those already moved into place are removed again: a half-done run must not
 /// leave a fresh-looking file beside a stale sibling.
 pub fn commit_all(mut outs: Vec<Output>) -> Result<()> {
+    crate::cli::release_freed_memory();
     let mut done: Vec<PathBuf> = Vec::new();
     let mut result = Ok(());
     // Every output's bytes head for the disk at once: the later ones are written out while
@@ -565,6 +566,7 @@ pub fn commit_all(mut outs: Vec<Output>) -> Result<()> {
 pub fn write_atomically(path: &str, f: impl FnOnce(&mut Output) -> Result<()>) -> Result<()> {
     let mut out = Output::create(path)?;
     f(&mut out).map_err(|e| e.context(format!("writing {}", out.name())))?;
+    crate::cli::release_freed_memory();
     out.commit()
 }
 
