@@ -339,9 +339,11 @@ fn the_cron_runner_refuses_to_overlap() {
     let data = d.path("data");
     std::fs::create_dir_all(&data).unwrap();
     let lock = format!("{data}/.cron.lock");
-    // Another run holds the lock (flock(1) says so once it has it).
+    // Another run holds the lock (flock(1) says so once it has it) until its stdin closes:
+    // killing flock would leave its command behind, holding the test's stderr.
     let mut holder = std::process::Command::new("flock")
-        .args(["-n", &lock, "-c", "echo locked; exec sleep 60"])
+        .args(["-n", &lock, "-c", "echo locked; exec cat >/dev/null"])
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
@@ -353,7 +355,7 @@ fn the_cron_runner_refuses_to_overlap() {
         .env("DATA", &data)
         .output()
         .unwrap();
-    holder.kill().unwrap();
+    drop(holder.stdin.take());
     holder.wait().unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
     let log = std::fs::read_to_string(format!("{data}/cron.log")).unwrap();
