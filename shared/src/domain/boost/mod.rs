@@ -304,6 +304,18 @@ impl Predictor<'_> {
             trees,
             n_slots,
         } = self;
+        // A row with none of the features split on takes every tree's default path: most
+        // titles (none of their words is split on), walked once for all of them.
+        let margin_of = |present: &[bool], vals: &[f32]| {
+            booster.base_score
+                + trees
+                    .iter()
+                    .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
+                    .sum::<f64>()
+        };
+        let none = booster
+            .objective
+            .to_target(margin_of(&vec![false; *n_slots], &vec![0.0; *n_slots]));
         (0..x.n_rows())
             .into_par_iter()
             .map_init(
@@ -316,15 +328,14 @@ impl Predictor<'_> {
                             .filter(|&&s| s != NO_SLOT)
                             .map(|&s| (s as usize, v))
                     });
+                    if slots.clone().next().is_none() {
+                        return none;
+                    }
                     for (s, v) in slots.clone() {
                         vals[s] = v;
                         present[s] = true;
                     }
-                    let margin = booster.base_score
-                        + trees
-                            .iter()
-                            .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
-                            .sum::<f64>();
+                    let margin = margin_of(present, vals);
                     for (s, _) in slots {
                         present[s] = false;
                     }
