@@ -18,7 +18,7 @@ use arrow::datatypes::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::arrow::arrow_writer::ArrowWriterOptions;
-use parquet::arrow::arrow_writer::compute_leaves;
+use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
@@ -638,6 +638,16 @@ pub fn write_parquet(path: &str, batch: &RecordBatch, prov: &Provenance) -> Resu
 /// Write one record batch as Parquet into an output that the caller commits (for outputs that
 /// must be committed together, see [`crate::io::commit_all`]).
 pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance) -> Result<()> {
+    let columns: Vec<Option<&ArrayRef>> = batch.columns().iter().map(Some).collect();
+    let (props, schema) = properties(&batch.schema(), &columns, prov);
+    let batch = batch.clone().with_schema(schema)?;
+    let parallel = batch.get_array_memory_size() >= PARALLEL_BYTES;
+    encode(out, &batch, props, parallel)
+}
+
+/// The writer's properties for a table of `schema` whose columns are `columns` (`None`: not
+/// made yet, judged by its type alone), and the schema with the provenance in its metadata.
+fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenance) -> (WriterProperties, SchemaRef) {
     let kvs = prov.key_values();
     // Dictionary encoding pays for text that repeats (type, by, a model's fingerprint); for
     // numbers and sparse rows (ids, TF-IDF indices and values, nearly all distinct) building the
@@ -649,7 +659,7 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_key_value_metadata(Some(kvs.clone()))
         .set_created_by(format!("hn-tools {}", env!("CARGO_PKG_VERSION")));
-    for (f, column) in batch.schema().fields().iter().zip(batch.columns()) {
+    for (f, column) in schema.fields().iter().zip(columns) {
         match f.data_type() {
             // No min/max statistics for text: finding them compares every value twice (a call to
             // memcmp each), and a title's or URL's smallest and largest value help no reader
@@ -664,7 +674,7 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
                     .set_column_dictionary_enabled(path.clone(), true)
                     .set_column_statistics_enabled(path, EnabledStatistics::None);
             }
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if repeats(column) => {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if column.is_some_and(repeats) => {
                 let path = ColumnPath::from(f.name().as_str());
                 props = props
                     .set_column_dictionary_enabled(path.clone(), true)
@@ -716,10 +726,58 @@ pub fn write_parquet_to(out: &mut Output, batch: &RecordBatch, prov: &Provenance
     // and pandas' `df.attrs` users see the lineage without reaching for the file footer.
     let meta: std::collections::HashMap<String, String> =
         kvs.into_iter().filter_map(|kv| Some((kv.key, kv.value?))).collect();
-    let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(meta));
-    let batch = batch.clone().with_schema(schema)?;
-    let parallel = batch.get_array_memory_size() >= PARALLEL_BYTES;
-    encode(out, &batch, props, parallel)
+    (props, Arc::new(schema.as_ref().clone().with_metadata(meta)))
+}
+
+/// Write a table whose first columns (`early`, e.g. what was read) are there before the others
+/// (`late()`, e.g. what is computed from them): the early columns are encoded and written to
+/// `out` while `late` runs, and the file is finished with the late ones. The same bytes as
+/// [`write_parquet_to`] on the whole table (see the test). A table of more than one row group
+/// is written whole once `late` is done.
+pub fn write_parquet_staged_to(
+    out: &mut Output,
+    schema: SchemaRef,
+    early: Vec<ArrayRef>,
+    late: impl FnOnce() -> Result<Vec<ArrayRef>> + Send,
+    prov: &Provenance,
+) -> Result<()> {
+    let rows = early.first().map_or(0, |c| c.len());
+    if rows == 0 || rows > ROW_GROUP_ROWS || early.len() >= schema.fields().len() {
+        let mut columns = early;
+        columns.extend(late()?);
+        return write_parquet_to(out, &RecordBatch::try_new(schema, columns)?, prov);
+    }
+    let known: Vec<Option<&ArrayRef>> = (0..schema.fields().len()).map(|c| early.get(c)).collect();
+    let (props, schema) = properties(&schema, &known, prov);
+    let (mut file, factory) = writer(out, &schema, props)?.into_serialized_writer()?;
+    let mut first = column_writers(&factory, &schema, 0)?;
+    let rest = first.split_off(early.len());
+    let tasks = |from: usize, writers: Vec<Vec<ArrowColumnWriter>>| -> Vec<Task> {
+        let at = writers.into_iter().enumerate();
+        at.map(|(c, w)| (0, (0, rows), from + c, w)).collect()
+    };
+    let (group, late) = rayon::join(
+        || -> Result<_> {
+            let chunks = encode_tasks(&schema, &early, tasks(0, first))?;
+            let mut group = file.next_row_group()?;
+            for chunk in chunks.into_iter().flat_map(|c| c.1) {
+                chunk.append_to_row_group(&mut group)?;
+            }
+            Ok(group)
+        },
+        late,
+    );
+    let (mut group, late) = (group?, late?);
+    let n_early = early.len();
+    // Checks the late columns' types and lengths against the schema and the early ones.
+    let batch = RecordBatch::try_new(schema.clone(), early.into_iter().chain(late).collect())?;
+    let chunks = encode_tasks(&schema, batch.columns(), tasks(n_early, rest))?;
+    for chunk in chunks.into_iter().flat_map(|c| c.1) {
+        chunk.append_to_row_group(&mut group)?;
+    }
+    group.close()?;
+    file.close()?;
+    Ok(())
 }
 
 /// Whether a column of type `t` reads back from the Parquet schema alone as `t` (a dictionary
@@ -770,35 +828,14 @@ fn encode<W: std::io::Write + Send>(
 ) -> Result<()> {
     // The writer's own row groups: this many rows each, the last one the rest.
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
-    // A dictionary of strings or string views, made to be written as strings (`predict`'s
-    // model column, and its titles as read): the Arrow schema is not stored, so readers take
-    // every column's type from the Parquet schema, where the stored Arrow type would make
-    // pandas and Polars see a categorical, and pyarrow a string view. Only when every other
-    // column reads back from the Parquet schema as the type it has (the types these tools
-    // write); a table passed through with other types keeps its Arrow schema. The lineage is
-    // in the file's key-value metadata either way, which readers show as the schema's.
-    let fields = batch.schema().fields().clone();
-    let stand_in = fields
-        .iter()
-        .any(|f| matches!(f.data_type(), DataType::Dictionary(..) | DataType::Utf8View))
-        && fields.iter().all(|f| same_without_arrow_schema(f.data_type()));
-    let options = ArrowWriterOptions::new()
-        .with_properties(props)
-        .with_skip_arrow_metadata(stand_in);
-    let mut w = ArrowWriter::try_new_with_options(out, batch.schema(), options)?;
+    let schema = batch.schema();
+    let mut w = writer(out, &schema, props)?;
     let rows = batch.num_rows();
     // The rows of each row group, as (first, end).
     let groups: Vec<(usize, usize)> = (0..rows)
         .step_by(per_group)
         .map(|g| (g, rows.min(g + per_group)))
         .collect();
-    // Each row group's rows are handed to the writer SLICE_ROWS at a time, on both paths alike
-    // (where a write call ends decides where the writer's pages end, so the bytes agree).
-    let slices = |(from, to): (usize, usize)| {
-        (from..to)
-            .step_by(SLICE_ROWS)
-            .map(move |at| (at, SLICE_ROWS.min(to - at)))
-    };
     if !parallel || rows == 0 {
         for &group in &groups {
             for (at, n) in slices(group) {
@@ -812,28 +849,89 @@ fn encode<W: std::io::Write + Send>(
     // every row group is encoded in parallel, and appended in order, the bytes the writer
     // would produce one after the other (see the test).
     let (mut file, factory) = w.into_serialized_writer()?;
-    let schema = batch.schema();
-    // The leaf columns (and so the writers) of each top-level field, in schema order.
-    let leaves_of: Vec<usize> = schema
-        .fields()
-        .iter()
-        .zip(batch.columns())
-        .map(|(f, c)| Ok(compute_leaves(f, &c.slice(0, 0))?.len()))
-        .collect::<Result<_>>()?;
     let mut work = Vec::new();
     for (g, &group) in groups.iter().enumerate() {
-        let mut writers = factory.create_column_writers(g)?.into_iter();
-        for (c, &n) in leaves_of.iter().enumerate() {
-            work.push((g, group, c, writers.by_ref().take(n).collect::<Vec<_>>()));
+        for (c, writers) in column_writers(&factory, &schema, g)?.into_iter().enumerate() {
+            work.push((g, group, c, writers));
         }
     }
+    let mut chunks = encode_tasks(&schema, batch.columns(), work)?.into_iter().peekable();
+    for g in 0..groups.len() {
+        let mut group = file.next_row_group()?;
+        while let Some((_, closed)) = chunks.next_if(|c| c.0 == g) {
+            for chunk in closed {
+                chunk.append_to_row_group(&mut group)?;
+            }
+        }
+        group.close()?;
+    }
+    file.close()?;
+    Ok(())
+}
+
+/// The Arrow writer of a table of `schema`. A dictionary of strings or string views, made to
+/// be written as strings (`predict`'s model column, and its titles as read): the Arrow schema
+/// is not stored, so readers take every column's type from the Parquet schema, where the
+/// stored Arrow type would make pandas and Polars see a categorical, and pyarrow a string
+/// view. Only when every other column reads back from the Parquet schema as the type it has
+/// (the types these tools write); a table passed through with other types keeps its Arrow
+/// schema. The lineage is in the file's key-value metadata either way, which readers show as
+/// the schema's.
+fn writer<W: std::io::Write + Send>(out: W, schema: &SchemaRef, props: WriterProperties) -> Result<ArrowWriter<W>> {
+    let fields = schema.fields();
+    let stand_in = fields
+        .iter()
+        .any(|f| matches!(f.data_type(), DataType::Dictionary(..) | DataType::Utf8View))
+        && fields.iter().all(|f| same_without_arrow_schema(f.data_type()));
+    let options = ArrowWriterOptions::new()
+        .with_properties(props)
+        .with_skip_arrow_metadata(stand_in);
+    Ok(ArrowWriter::try_new_with_options(out, schema.clone(), options)?)
+}
+
+/// Each row group's rows are handed to the writer SLICE_ROWS at a time, on every path alike
+/// (where a write call ends decides where the writer's pages end, so the bytes agree).
+fn slices((from, to): (usize, usize)) -> impl Iterator<Item = (usize, usize)> {
+    (from..to)
+        .step_by(SLICE_ROWS)
+        .map(move |at| (at, SLICE_ROWS.min(to - at)))
+}
+
+/// The column writers of row group `g`, one list per top-level column of `schema` (a column
+/// has a writer per leaf).
+fn column_writers(
+    factory: &ArrowRowGroupWriterFactory,
+    schema: &SchemaRef,
+    g: usize,
+) -> Result<Vec<Vec<ArrowColumnWriter>>> {
+    let mut writers = factory.create_column_writers(g)?.into_iter();
+    schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let leaves = compute_leaves(f, &arrow::array::new_empty_array(f.data_type()))?.len();
+            Ok(writers.by_ref().take(leaves).collect())
+        })
+        .collect()
+}
+
+/// A column's rows in one row group, to encode: (row group, its rows as (first, end), the
+/// column's index, its writers).
+type Task = (usize, (usize, usize), usize, Vec<ArrowColumnWriter>);
+
+/// Encode every task in parallel: each one's closed chunks, with its row group, in task order.
+fn encode_tasks(
+    schema: &SchemaRef,
+    columns: &[ArrayRef],
+    tasks: Vec<Task>,
+) -> Result<Vec<(usize, Vec<ArrowColumnChunk>)>> {
     // Each task computes its column's levels a slice at a time and writes them: the levels of a
     // whole list column (a usize per value, grown by doubling) were 14 of the 32 MB `vectorize
     // fit` peaked at, every page of it a page fault.
-    let chunks = work
+    tasks
         .into_par_iter()
         .map(|(g, group, c, mut writers)| {
-            let column = batch.column(c);
+            let column = &columns[c];
             for (at, n) in slices(group) {
                 let leaves = compute_leaves(schema.field(c), &column.slice(at, n))?;
                 for (writer, leaf) in writers.iter_mut().zip(&leaves) {
@@ -846,19 +944,7 @@ fn encode<W: std::io::Write + Send>(
                 .collect::<std::result::Result<Vec<_>, _>>()?;
             Ok((g, closed))
         })
-        .collect::<Result<Vec<_>>>()?;
-    let mut chunks = chunks.into_iter().peekable();
-    for g in 0..groups.len() {
-        let mut group = file.next_row_group()?;
-        while let Some((_, closed)) = chunks.next_if(|c| c.0 == g) {
-            for chunk in closed {
-                chunk.append_to_row_group(&mut group)?;
-            }
-        }
-        group.close()?;
-    }
-    file.close()?;
-    Ok(())
+        .collect()
 }
 
 /// Rows per write call when encoding: small enough that a slice's levels stay in the cache and

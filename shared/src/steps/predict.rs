@@ -5,13 +5,13 @@
 //! extension unless one is asked for.
 
 use crate::error::{Error, Result};
-use crate::table::{Provenance, Table, write_parquet};
+use crate::table::{Provenance, Table, write_parquet, write_parquet_staged_to};
 use arrow::array::{
     Array, ArrayRef, DictionaryArray, Float64Array, Int32Array, Int64Array, RecordBatch, StringArray, StringViewArray,
     UInt64Array,
 };
 use arrow::buffer::ScalarBuffer;
-use arrow::datatypes::{DataType, Field, Int32Type, Schema};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
 use std::io::Write;
 use std::sync::Arc;
 
@@ -136,8 +136,43 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
     }
     let times = t.i64_array_or_nulls(&c.time)?;
     let texts: Vec<Option<&str>> = titles.iter().collect();
-    let predicted = model.body.predict_texts(&vec.body, &texts).into();
-    drop(texts);
+    let predict = || -> ScalarBuffer<f64> { model.body.predict_texts(&vec.body, &texts).into() };
+    let format = Format::choose(job.format, job.output.as_deref());
+    let out = job.output.as_deref().unwrap_or("-");
+    let prov = || {
+        Provenance::new("predict", job.args.iter().cloned())
+            .input(&t.name, &t.fingerprint)
+            .input(&model.name, &model.fingerprint)
+            .input(&vec.name, &vec.fingerprint)
+            .extra("model", model.fingerprint.clone())
+            .extra("vectorizer", vec.fingerprint.clone())
+    };
+    if let (Format::Parquet, None) = (format, job.top) {
+        // In the stories' order: their ids, titles and times are encoded and written while the
+        // predictions are made, and the file is finished with those.
+        let early: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::new(ids.clone(), None)),
+            Arc::new(titles.clone()),
+            Arc::new(times.clone()),
+        ];
+        let mut predicted = None;
+        let late = || -> Result<Vec<ArrayRef>> {
+            let p = predicted.insert(predict());
+            Ok(vec![
+                Arc::new(Float64Array::new(p.clone(), None)),
+                Arc::new(repeated(&model.fingerprint, p.len())?),
+            ])
+        };
+        crate::io::write_atomically(out, |o| write_parquet_staged_to(o, schema(), early, late, &prov()))?;
+        return Ok(Predictions {
+            ids,
+            titles,
+            times,
+            predicted: predicted.unwrap_or_default(),
+            model: model.fingerprint.clone(),
+        });
+    }
+    let predicted = predict();
     let p = Predictions {
         ids,
         titles,
@@ -145,30 +180,18 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         predicted,
         model: model.fingerprint.clone(),
     };
-    let format = Format::choose(job.format, job.output.as_deref());
-    let out = job.output.as_deref().unwrap_or("-");
-    // Parquet keeps the stories' order; people's formats, and any --top, rank highest first.
-    let order: Vec<usize> = match (format, job.top) {
-        (Format::Parquet, None) => (0..p.ids.len()).collect(),
-        _ => ranked(&p, job.top),
-    };
+    // People's formats, and any --top, rank highest first.
+    let order = ranked(&p, job.top);
     match format {
-        Format::Parquet => {
-            let prov = Provenance::new("predict", job.args.iter().cloned())
-                .input(&t.name, &t.fingerprint)
-                .input(&model.name, &model.fingerprint)
-                .input(&vec.name, &vec.fingerprint)
-                .extra("model", model.fingerprint.clone())
-                .extra("vectorizer", vec.fingerprint.clone());
-            write_parquet(out, &to_batch(&p, &order)?, &prov)?;
-        }
+        Format::Parquet => write_parquet(out, &to_batch(&p, &order)?, &prov())?,
         text => crate::io::write_atomically(out, |o| write_text(o, &p, text, &order))?,
     }
     Ok(p)
 }
 
-fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
-    let schema = Arc::new(Schema::new(vec![
+/// The predictions' columns: the stories' id, title and time, the prediction, and the model.
+fn schema() -> SchemaRef {
+    Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, false),
         // Written as strings (see `table::encode`).
         Field::new("title", DataType::Utf8View, true),
@@ -179,7 +202,10 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
             DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
             false,
         ),
-    ]));
+    ]))
+}
+
+fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
     // The columns as read and made; another order (people's, --top) is taken from them.
     let cols: Vec<ArrayRef> = vec![
         Arc::new(Int64Array::new(p.ids.clone(), None)),
@@ -188,7 +214,7 @@ fn to_batch(p: &Predictions, order: &[usize]) -> Result<RecordBatch> {
         Arc::new(Float64Array::new(p.predicted.clone(), None)),
         Arc::new(repeated(&p.model, p.ids.len())?),
     ];
-    let batch = RecordBatch::try_new(schema, cols)?;
+    let batch = RecordBatch::try_new(schema(), cols)?;
     if order.iter().copied().eq(0..p.ids.len()) {
         return Ok(batch);
     }

@@ -303,3 +303,76 @@ fn a_dictionary_of_strings_is_written_as_strings_when_nothing_else_needs_the_arr
     );
     std::fs::remove_file(&p).unwrap();
 }
+
+/// Columns written while the rest are still being made give the file the whole table gives,
+/// byte for byte: one row group, and past a row group (written whole once all are there).
+#[test]
+fn a_table_written_in_two_stages_is_the_table_written_whole() {
+    use arrow::array::{DictionaryArray, Float64Array, Int32Array, ListArray, UInt32Array};
+    use arrow::buffer::OffsetBuffer;
+    use arrow::datatypes::Int32Type;
+    let prov = Provenance::new("test", vec!["x".into()]).input("in.parquet", "sha256:00");
+    for rows in [3000, ROW_GROUP_ROWS + 5] {
+        let lens: Vec<usize> = (0..rows).map(|i| i % 5).collect();
+        let list = ListArray::new(
+            Arc::new(Field::new_list_field(DataType::UInt32, false)),
+            OffsetBuffer::from_lengths(lens.iter().copied()),
+            Arc::new(UInt32Array::from_iter_values(
+                (0..lens.iter().sum::<usize>() as u32).map(|v| v % 977),
+            )),
+            None,
+        );
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("id", DataType::Int64, false),
+            Field::new("title", DataType::Utf8View, true),
+            Field::new("indices", list.data_type().clone(), false),
+            Field::new("predicted", DataType::Float64, false),
+            Field::new(
+                "model",
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
+                false,
+            ),
+        ]));
+        let early: Vec<ArrayRef> = vec![
+            Arc::new(Int64Array::from_iter_values(0..rows as i64)),
+            Arc::new(StringViewArray::from_iter((0..rows).map(|i| {
+                (i % 13 != 0).then(|| format!("a title long enough for a view, {i}"))
+            }))),
+            Arc::new(list),
+        ];
+        let late = || -> Result<Vec<ArrayRef>> {
+            Ok(vec![
+                Arc::new(Float64Array::from_iter_values((0..rows).map(|i| i as f64 / 7.0))),
+                Arc::new(DictionaryArray::<Int32Type>::try_new(
+                    Int32Array::from(vec![0; rows]),
+                    Arc::new(StringArray::from(vec!["sha256:ab"])),
+                )?),
+            ])
+        };
+        let whole_path = tmp(&format!("whole-{rows}.parquet"));
+        let staged_path = tmp(&format!("staged-{rows}.parquet"));
+        let mut columns = early.clone();
+        columns.extend(late().unwrap());
+        let batch = RecordBatch::try_new(schema.clone(), columns).unwrap();
+        crate::io::write_atomically(&whole_path, |o| write_parquet_to(o, &batch, &prov)).unwrap();
+        crate::io::write_atomically(&staged_path, |o| {
+            write_parquet_staged_to(o, schema.clone(), early.clone(), late, &prov)
+        })
+        .unwrap();
+        let (whole, staged) = (
+            std::fs::read(&whole_path).unwrap(),
+            std::fs::read(&staged_path).unwrap(),
+        );
+        assert!(whole == staged, "{rows} rows: staged writing changed the file");
+        // Late columns that do not fit the early ones are an error, and nothing is left behind.
+        let short =
+            || -> Result<Vec<ArrayRef>> { Ok(vec![Arc::new(Float64Array::from(vec![1.0])), batch.column(4).clone()]) };
+        let e = crate::io::write_atomically(&staged_path, |o| {
+            write_parquet_staged_to(o, schema.clone(), early, short, &prov)
+        });
+        assert!(e.is_err());
+        assert_eq!(std::fs::read(&staged_path).unwrap(), whole);
+        std::fs::remove_file(&whole_path).unwrap();
+        std::fs::remove_file(&staged_path).unwrap();
+    }
+}
