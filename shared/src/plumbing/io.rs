@@ -337,7 +337,14 @@ impl Output {
     }
 
     /// Flush, sync and rename into place (or write the buffer to stdout).
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_keeping_old().map(drop)
+    }
+
+    /// [`Output::commit`], handing back the file the output replaced, still open: the kernel
+    /// frees a replaced file's blocks when its last reference goes, in the rename when nothing
+    /// else holds it (1 ms for 2.6 MB here). Holding it moves that work to whoever closes it.
+    fn commit_keeping_old(mut self) -> Result<Option<File>> {
         let name = self.name.clone();
         match self.file.take() {
             Some(w) => {
@@ -349,7 +356,7 @@ impl Output {
                     Error::new(format!("writing {name}: {e}"))
                 })?;
                 if self.through {
-                    return Ok(());
+                    return Ok(None);
                 }
                 // Synced already with nothing written since: a second fsync would still wait
                 // for the disk to flush its cache (0.3-0.5 ms).
@@ -361,7 +368,9 @@ impl Output {
                 crate::debug!("{name}: synced in {:.1} ms", clock.elapsed().as_secs_f64() * 1e3);
                 drop(f);
                 let (tmp, target) = (self.tmp.take(), self.target.take());
+                let mut old = None;
                 if let (Some(tmp), Some(target)) = (tmp, target) {
+                    old = open_replaced(&target);
                     let moved = std::fs::rename(&tmp, &target);
                     if moved.is_err() {
                         let _ = std::fs::remove_file(&tmp);
@@ -371,14 +380,14 @@ impl Output {
                         return Err(Error::new(format!("cannot move output into place at {name}: {e}")));
                     }
                 }
-                Ok(())
+                Ok(old)
             }
             None => {
                 let mut out = std::io::stdout().lock();
                 match out.write_all(&self.buf).and_then(|_| out.flush()) {
                     // The reader stopped early (`| head`): what it wanted, it got.
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    r => r.context("writing <stdout>"),
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(None),
+                    r => r.context("writing <stdout>").map(|()| None),
                 }
             }
         }
@@ -541,9 +550,13 @@ pub fn commit_all(mut outs: Vec<Output>) -> Result<()> {
     for out in &mut outs {
         out.start_writeback()?;
     }
+    // The files the outputs replace are let go of together at the end, each on a core (see
+    // `commit_keeping_old`): `vectorize fit` replacing its two outputs spent 1 ms on each
+    // rename, one after the other.
+    let mut replaced = Vec::new();
     for out in outs {
         let target = out.target.clone();
-        if let Err(e) = out.commit() {
+        if let Err(e) = out.commit_keeping_old().map(|old| replaced.extend(old)) {
             for p in &done {
                 let _ = std::fs::remove_file(p);
             }
@@ -559,7 +572,34 @@ pub fn commit_all(mut outs: Vec<Output>) -> Result<()> {
     for p in &done {
         cleanup::unregister(p);
     }
+    std::thread::scope(|scope| {
+        let last = replaced.pop();
+        for old in replaced {
+            scope.spawn(move || drop(old));
+        }
+        drop(last);
+    });
     result
+}
+
+/// The file at `target`, which a rename is about to replace, opened so that it outlives the
+/// rename (`O_PATH`: no permission needed, nothing read; a symlink itself, not what it points
+/// to). None when there is nothing there or it cannot be opened: the rename frees it then.
+fn open_replaced(target: &Path) -> Option<File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH | libc::O_NOFOLLOW)
+            .open(target)
+            .ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = target;
+        None
+    }
 }
 
 /// Write a whole output atomically through a closure.
