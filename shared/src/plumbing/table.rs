@@ -56,13 +56,13 @@ impl Table {
     /// Read a Parquet file (or `-`). With `columns`, only those top-level columns are decoded;
     /// a missing one is an error that lists what the file does have.
     pub fn read(path: &str, columns: Option<&[&str]>) -> Result<Table> {
-        Self::decode(path, columns, false, &[])
+        Self::decode(path, columns, false, &[], |_| Ok(())).map(|(t, ())| t)
     }
 
     /// Read only those of `columns` the file has: for tools with optional columns, which then
     /// ask [`Table::has_column`]. Reading fewer columns is most of the time on big tables.
     pub fn read_available(path: &str, columns: &[&str]) -> Result<Table> {
-        Self::decode(path, Some(columns), true, &[])
+        Self::decode(path, Some(columns), true, &[], |_| Ok(())).map(|(t, ())| t)
     }
 
     /// [`Table::read_available`], with the text columns `views` decoded as string views into
@@ -70,10 +70,40 @@ impl Table {
     /// with [`Table::str_view_column`]). Not for columns written back out, whose type would
     /// change.
     pub fn read_available_viewing(path: &str, columns: &[&str], views: &[&str]) -> Result<Table> {
-        Self::decode(path, Some(columns), true, views)
+        Self::decode(path, Some(columns), true, views, |_| Ok(())).map(|(t, ())| t)
     }
 
-    fn decode(path: &str, columns: Option<&[&str]>, missing_ok: bool, views: &[&str]) -> Result<Table> {
+    /// [`Table::read_available_viewing`], and `then` of the table as soon as it is decoded,
+    /// while the file's fingerprint is still being made beside it (the table it sees has no
+    /// fingerprint yet): what the caller takes out of the columns costs nothing then.
+    pub fn read_available_viewing_then<T: Send>(
+        path: &str,
+        columns: &[&str],
+        views: &[&str],
+        then: impl FnOnce(&Table) -> Result<T> + Send,
+    ) -> Result<(Table, T)> {
+        Self::decode(path, Some(columns), true, views, then)
+    }
+
+    fn decode<T: Send>(
+        path: &str,
+        columns: Option<&[&str]>,
+        missing_ok: bool,
+        views: &[&str],
+        then: impl FnOnce(&Table) -> Result<T> + Send,
+    ) -> Result<(Table, T)> {
+        // The table as decoded (fingerprinted below), and `then` of it.
+        let finish = |name: &str, decoded: Result<(RecordBatch, BTreeMap<String, String>)>| -> Result<(Table, T)> {
+            let (batch, metadata) = decoded?;
+            let t = Table {
+                name: name.to_string(),
+                fingerprint: String::new(),
+                batch,
+                metadata,
+            };
+            let x = then(&t)?;
+            Ok((t, x))
+        };
         // The sha256 of the file (about 3 ms for 5 MB) and the decoding share nothing but the
         // file, and neither do the columns: on two cores the fingerprint and all but the
         // biggest column are then free. Below PARALLEL_BYTES, handing work to the thread pool
@@ -89,7 +119,11 @@ impl Table {
                 let parallel = input.bytes.len() >= PARALLEL_BYTES;
                 let (decoded, fingerprint) = beside(
                     parallel,
-                    || Self::decode_bytes(&input.name, &input.bytes, columns, missing_ok, views, parallel),
+                    || {
+                        let decoded =
+                            Self::decode_bytes(&input.name, &input.bytes, columns, missing_ok, views, parallel);
+                        finish(&input.name, decoded)
+                    },
                     || Ok(input.fingerprint()),
                 );
                 (input.name, decoded, fingerprint)
@@ -109,20 +143,20 @@ impl Table {
                             .filter(|&leaf| roots.binary_search(&descr.get_column_root_idx(leaf)).is_ok())
                             .collect();
                         let source = file.with_columns(footer_at, meta.metadata(), &leaves)?;
-                        Self::decode_with(&file.name, source, meta, &roots, parallel)
+                        finish(
+                            &file.name,
+                            Self::decode_with(&file.name, source, meta, &roots, parallel),
+                        )
                     },
                     || file.fingerprint(),
                 );
                 (file.name, decoded, fingerprint)
             }
         };
-        let (batch, metadata) = decoded?;
-        Ok(Table {
-            name,
-            fingerprint: fingerprint?,
-            batch,
-            metadata,
-        })
+        let (mut t, x) = decoded?;
+        t.name = name;
+        t.fingerprint = fingerprint?;
+        Ok((t, x))
     }
 
     /// The record batch (only `columns`, when given) and the key-value metadata of a Parquet

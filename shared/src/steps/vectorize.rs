@@ -43,9 +43,20 @@ impl Docs {
     /// Read only the three columns needed; a null id or an infinite target is an error. Without
     /// a target column, every target is NaN (written as null).
     pub fn read(path: &str, cols: &Columns) -> Result<Docs> {
-        // The id and text columns are required: their readers below name them if missing.
         // The titles are only tokenized: read as views into the file's pages, not copied out.
-        let t = Table::read_available_viewing(path, &[&cols.id, &cols.text, &cols.target], &[&cols.text])?;
+        // The columns are taken out while the file's fingerprint is still being made (0.7 ms
+        // of 47k stories' ids and comment counts, where the decoding waited for the hash).
+        let columns: [&str; 3] = [&cols.id, &cols.text, &cols.target];
+        let (t, docs) = Table::read_available_viewing_then(path, &columns, &[&cols.text], |t| Self::of(t, cols))?;
+        Ok(Docs {
+            fingerprint: t.fingerprint,
+            ..docs
+        })
+    }
+
+    /// The documents of a table just decoded (no fingerprint yet).
+    fn of(t: &Table, cols: &Columns) -> Result<Docs> {
+        // The id and text columns are required: their readers below name them if missing.
         let name = t.name.clone();
         let ids = t.required_i64_column(&cols.id)?;
         if !t.has_column(&cols.target) {
@@ -56,7 +67,7 @@ impl Docs {
             let texts = t.str_view_column(&cols.text)?;
             return Ok(Docs {
                 name,
-                fingerprint: t.fingerprint,
+                fingerprint: String::new(),
                 target: vec![f64::NAN; ids.len()],
                 has_target: false,
                 ids,
@@ -80,7 +91,7 @@ impl Docs {
         let texts = t.str_view_column(&cols.text)?;
         Ok(Docs {
             name,
-            fingerprint: t.fingerprint,
+            fingerprint: String::new(),
             ids,
             target,
             has_target: true,
