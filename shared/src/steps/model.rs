@@ -18,7 +18,7 @@ use crate::features::FeaturesFile;
 use crate::metrics::{Fit, Task};
 use crate::sparse::Csr;
 use crate::table::Provenance;
-use crate::tfidf::Vectorizer;
+use crate::tfidf::{Texts, Vectorizer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -99,7 +99,7 @@ impl Model {
 
     /// Predictions for titles through their vectorizer: the same numbers as [`Model::predict`]
     /// of `vec.transform(texts)`, each chunk of rows predicted as soon as it is weighted.
-    pub fn predict_texts(&self, vec: &Vectorizer, texts: &[Option<&str>]) -> Vec<f64> {
+    pub fn predict_texts<T: Texts + ?Sized>(&self, vec: &Vectorizer, texts: &T) -> Vec<f64> {
         match &self.engine {
             Engine::Native(b) => {
                 let p = b.predictor();

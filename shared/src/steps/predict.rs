@@ -135,8 +135,7 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         crate::verbose!("{}: no column \"{}\": times left empty", t.name, c.time);
     }
     let times = t.i64_array_or_nulls(&c.time)?;
-    let texts: Vec<Option<&str>> = titles.iter().collect();
-    let predict = || -> ScalarBuffer<f64> { model.body.predict_texts(&vec.body, &texts).into() };
+    let predict = || -> ScalarBuffer<f64> { model.body.predict_texts(&vec.body, &titles).into() };
     let format = Format::choose(job.format, job.output.as_deref());
     let out = job.output.as_deref().unwrap_or("-");
     let prov = || {

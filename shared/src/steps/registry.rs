@@ -388,7 +388,7 @@ impl std::str::FromStr for Metric {
 /// metric is undefined there (Spearman of constant predictions).
 pub fn evaluate(entry: &Entry, stories: &Docs, metric: Metric) -> Result<Option<f64>> {
     let (model, vec) = crate::model::read_with_vectorizer(&entry.path("model.bin"), &entry.path("vectorizer.bin"))?;
-    let pred = model.body.predict_texts(&vec.body, &stories.texts());
+    let pred = model.body.predict_texts(&vec.body, stories.texts());
     Ok(metric.of(&stories.target, &pred))
 }
 

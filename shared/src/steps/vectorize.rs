@@ -107,9 +107,9 @@ impl Docs {
         self.ids.is_empty()
     }
 
-    /// The texts, `None` for a null.
-    pub fn texts(&self) -> Vec<Option<&str>> {
-        self.texts.iter().collect()
+    /// The texts (a null for a null title).
+    pub fn texts(&self) -> &StringViewArray {
+        &self.texts
     }
 }
 
@@ -157,7 +157,7 @@ pub fn fit_file(
         )));
     }
     let clock = std::time::Instant::now();
-    let (v, x, encoded) = Vectorizer::fit_encoded(&docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
+    let (v, x, encoded) = Vectorizer::fit_encoded(docs.texts(), settings).map_err(|e| e.context(&docs.name))?;
     crate::verbose!("fitted {} terms in {:.1} ms", v.n_features(), ms(clock));
     let clock = std::time::Instant::now();
     let has_target = docs.has_target;
@@ -206,7 +206,7 @@ pub fn transform_file(input: &str, vectorizer: &str, output: &str, cols: &Column
     let (v, docs) = (v?, docs?);
     crate::verbose!("read {} rows in {:.1} ms", docs.len(), ms(clock));
     let clock = std::time::Instant::now();
-    let x = v.body.transform(&docs.texts());
+    let x = v.body.transform(docs.texts());
     crate::verbose!("transformed in {:.1} ms", ms(clock));
     let has_target = docs.has_target;
     let features = Features {

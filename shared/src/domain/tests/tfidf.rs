@@ -223,7 +223,8 @@ fn pruning_and_errors() {
     };
     let e = Vectorizer::fit(&texts, s).unwrap_err();
     assert!(e.to_string().contains("no terms remain"), "{e}");
-    assert!(Vectorizer::fit(&[], Settings::default()).is_err());
+    let none: [Option<&str>; 0] = [];
+    assert!(Vectorizer::fit(&none, Settings::default()).is_err());
     assert!(Vectorizer::fit(&docs(&["a b", ""]), Settings::default()).is_err());
 }
 
