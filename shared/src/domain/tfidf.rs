@@ -330,28 +330,33 @@ impl Vectorizer {
     /// Learn the vocabulary and idf from `texts` (None = null title) and return the fitted
     /// vectorizer with the texts' TF-IDF rows (scikit-learn's `fit_transform`).
     pub fn fit<T: Texts + ?Sized>(texts: &T, settings: Settings) -> Result<(Vectorizer, Csr)> {
-        Self::fit_inner(texts, settings, false).map(|(v, x, _)| (v, x))
+        Self::fit_inner(texts, settings, |_| ()).map(|(v, x, ())| (v, x))
     }
 
     /// [`Vectorizer::fit`], with the vectorizer's artifact (what [`Vectorizer::to_bytes`] gives)
     /// and its fingerprint made beside the rows, while the matrix is weighed, instead of after.
     pub fn fit_encoded<T: Texts + ?Sized>(texts: &T, settings: Settings) -> Result<(Vectorizer, Csr, Encoded)> {
-        let (v, x, encoded) = Self::fit_inner(texts, settings, true)?;
-        let encoded = encoded.unwrap_or_else(|| Err(Error::new("the vectorizer was not encoded")))?;
-        Ok((v, x, encoded))
+        let (v, x, encoded) = Self::fit_inner(texts, settings, |fields| -> Result<Encoded> {
+            let bytes = artifact::to_bytes(KIND, &fields)?;
+            let fingerprint = crate::io::fingerprint(&bytes);
+            Ok(Encoded { bytes, fingerprint })
+        })?;
+        Ok((v, x, encoded?))
     }
 
-    fn fit_inner<T: Texts + ?Sized>(
+    /// The fit, and `encode` of the vectorizer's fields run beside the rows' weighing.
+    fn fit_inner<T: Texts + ?Sized, R: Send>(
         texts: &T,
         settings: Settings,
-        encode: bool,
-    ) -> Result<(Vectorizer, Csr, Option<Result<Encoded>>)> {
+        encode: impl FnOnce(Fields<'_>) -> R + Send,
+    ) -> Result<(Vectorizer, Csr, R)> {
         settings.validate()?;
         if texts.is_empty() {
             return Err(Error::new("no documents to learn a vocabulary from (zero rows)"));
         }
         let analyzer = settings.analyzer()?;
-        let n = texts.len(); // Every worker takes small chunks of titles in turn and counts them all into one
+        let n = texts.len();
+        // Every worker takes small chunks of titles in turn and counts them all into one
         // vocabulary of its own: the chunks keep the cores busy to the end, and only one
         // vocabulary per core is merged afterwards (a vocabulary per chunk repeated the common
         // terms in every chunk, and merging them on one thread was a sixth of the fit).
@@ -395,8 +400,8 @@ impl Vectorizer {
             .map(|remap| remap.iter().map(|&g| new_index[g as usize]).collect())
             .collect();
         drop(to_global);
-        // The vocabulary (terms in feature order), and the artifact when asked for, are made
-        // beside the rows, which need neither.
+        // The vocabulary (terms in feature order), and what `encode` makes of the vectorizer's
+        // fields, are made beside the rows, which need neither.
         let ((vocabulary, encoded), x) = rayon::join(
             || {
                 let mut vocabulary = Terms::with_capacity(kept.len());
@@ -404,16 +409,11 @@ impl Vectorizer {
                     vocabulary.push(terms.get(g as u32));
                 }
                 let vocabulary = Vocabulary(vocabulary);
-                let encoded = encode.then(|| {
-                    let fields = Fields {
-                        settings: &settings,
-                        n_docs: n as u64,
-                        vocabulary: &vocabulary,
-                        idf: &idf,
-                    };
-                    let bytes = artifact::to_bytes(KIND, &fields)?;
-                    let fingerprint = crate::io::fingerprint(&bytes);
-                    Ok(Encoded { bytes, fingerprint })
+                let encoded = encode(Fields {
+                    settings: &settings,
+                    n_docs: n as u64,
+                    vocabulary: &vocabulary,
+                    idf: &idf,
                 });
                 (vocabulary, encoded)
             },
@@ -764,12 +764,12 @@ fn weigh_counted(
         })
         .collect();
     let nnz: usize = kept_nnz.iter().sum();
+    // The room is sized for every entry; pruned terms leave fewer.
     let Room {
-        mut indptr,
+        indptr,
         mut indices,
         mut values,
     } = room;
-    indptr.resize(n_rows + 1, 0);
     indices.resize(nnz, 0);
     values.resize(nnz, 0.0);
     let mut x = Csr {
