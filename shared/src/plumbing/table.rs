@@ -112,7 +112,7 @@ impl Table {
         // Only a projection reads the file in parts: for every column, one whole read beats
         // reading it twice (in parts, then again to hash), which cost `score` half a millisecond.
         let ranged = columns.and_then(|_| RangedFile::open(path));
-        let (name, decoded, fingerprint) = match ranged {
+        let (decoded, fingerprint) = match ranged {
             // Everything, stdin, a pipe, or not Parquet at all: read whole (worded errors below).
             None => {
                 let input = Input::read(path)?;
@@ -126,7 +126,7 @@ impl Table {
                     },
                     || Ok(input.fingerprint()),
                 );
-                (input.name, decoded, fingerprint)
+                (decoded, fingerprint)
             }
             // A regular Parquet file: only its footer and the chunks of the wanted columns are
             // read, while the whole file is hashed beside them.
@@ -150,11 +150,10 @@ impl Table {
                     },
                     || file.fingerprint(),
                 );
-                (file.name, decoded, fingerprint)
+                (decoded, fingerprint)
             }
         };
         let (mut t, x) = decoded?;
-        t.name = name;
         t.fingerprint = fingerprint?;
         Ok((t, x))
     }
