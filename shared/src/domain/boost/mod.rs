@@ -235,12 +235,19 @@ impl Booster {
     pub fn predictor(&self) -> Predictor<'_> {
         let (slot_of, trees) = self.by_slot();
         let n_slots = slot_of.iter().filter(|&&s| s != NO_SLOT).count();
-        Predictor {
+        let mut p = Predictor {
             booster: self,
             slot_of,
             trees,
             n_slots,
-        }
+            none: 0.0,
+        };
+        // A row with none of the features split on takes every tree's default path: most
+        // titles (none of their words is split on), walked once for all of them.
+        p.none = self
+            .objective
+            .to_target(p.margin(&vec![false; n_slots], &vec![0.0; n_slots]));
+        p
     }
 
     /// The trees with each split's feature renumbered to a dense slot (features in order of
@@ -293,6 +300,8 @@ pub struct Predictor<'a> {
     /// The trees with each split's feature replaced by its slot.
     trees: Vec<Tree>,
     n_slots: usize,
+    /// The prediction for a row with none of the features split on.
+    none: f64,
 }
 
 impl Predictor<'_> {
@@ -301,21 +310,10 @@ impl Predictor<'_> {
         let Predictor {
             booster,
             slot_of,
-            trees,
             n_slots,
+            none,
+            ..
         } = self;
-        // A row with none of the features split on takes every tree's default path: most
-        // titles (none of their words is split on), walked once for all of them.
-        let margin_of = |present: &[bool], vals: &[f32]| {
-            booster.base_score
-                + trees
-                    .iter()
-                    .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
-                    .sum::<f64>()
-        };
-        let none = booster
-            .objective
-            .to_target(margin_of(&vec![false; *n_slots], &vec![0.0; *n_slots]));
         (0..x.n_rows())
             .into_par_iter()
             .map_init(
@@ -329,13 +327,13 @@ impl Predictor<'_> {
                             .map(|&s| (s as usize, v))
                     });
                     if slots.clone().next().is_none() {
-                        return none;
+                        return *none;
                     }
                     for (s, v) in slots.clone() {
                         vals[s] = v;
                         present[s] = true;
                     }
-                    let margin = margin_of(present, vals);
+                    let margin = self.margin(present, vals);
                     for (s, _) in slots {
                         present[s] = false;
                     }
@@ -343,6 +341,17 @@ impl Predictor<'_> {
                 },
             )
             .collect()
+    }
+
+    /// The margin of a row given by slot (`present`, `vals`): the intercept plus every tree's
+    /// leaf, summed in order.
+    fn margin(&self, present: &[bool], vals: &[f32]) -> f64 {
+        self.booster.base_score
+            + self
+                .trees
+                .iter()
+                .map(|t| t.nodes[t.leaf_of(|s| present[s as usize].then(|| vals[s as usize]))].value)
+                .sum::<f64>()
     }
 }
 
