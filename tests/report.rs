@@ -282,6 +282,8 @@ fn report_refuses_a_data_folder_that_does_not_exist_and_a_makefile_make_cannot_r
         "report",
         "does not exist",
     );
+    // make's own temp files go to TMPDIR: a make that stops on a bad Makefile leaves none there.
+    let tmp = TempDir::new("report-bad-tmp");
     let o = Command::new(env!("CARGO_BIN_EXE_report"))
         .args([
             "--data",
@@ -291,10 +293,12 @@ fn report_refuses_a_data_folder_that_does_not_exist_and_a_makefile_make_cannot_r
             "-o",
             &d.path("r.html"),
         ])
+        .env("TMPDIR", &tmp.0)
         .output()
         .unwrap();
     fails_with(o, "report", "could not read");
     assert!(d.files().is_empty(), "nothing written: {:?}", d.files());
+    assert!(tmp.files().is_empty(), "make left temp files: {:?}", tmp.files());
 }
 
 /// The whole loop as a user runs it: the real Makefile on a dump whose newest story has a hostile

@@ -39,11 +39,22 @@ const STAMP_LINE: &str = "hn-report-stamp ";
 /// given to an outer make (`make report TRAIN_ARGS=...`) reach this one through MAKEFLAGS, so the
 /// graph is the one make would run. The second makefile also prints every `STAMP_<name>`
 /// variable expanded: what the parameter stamp `DATA/.args/<name>.args` would hold now.
+/// It is named `/dev/stdin`, not `-`: GNU make 4.3 copies a `-` makefile to a temp file that it
+/// leaves behind in the temp folder whenever it stops with an error (a Makefile it cannot read).
 pub fn read_database(make: &str, makefile: &str, data: &str) -> Result<Database> {
     use std::io::Write;
     const GOAL: &str = ".hn-report-no-op";
     let mut child = Command::new(make)
-        .args(["--no-print-directory", "-p", "-q", "-r", "-f", makefile, "-f", "-"])
+        .args([
+            "--no-print-directory",
+            "-p",
+            "-q",
+            "-r",
+            "-f",
+            makefile,
+            "-f",
+            "/dev/stdin",
+        ])
         .arg(format!("DATA={data}"))
         .arg(GOAL)
         .stdin(std::process::Stdio::piped())
