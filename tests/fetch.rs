@@ -2,6 +2,7 @@
 //! against dumps (good and bad).
 
 use crate::hn_server::{Faults, HnServer};
+use crate::stories_fixture::TempDir;
 use hn_shared::table::{Story, Table, read_stories};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
@@ -48,11 +49,8 @@ fn stories_in(ids: std::ops::RangeInclusive<i64>) -> Vec<i64> {
         .collect()
 }
 
-fn tmpdir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hn-fetch-e2e-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn tmpdir(name: &str) -> TempDir {
+    TempDir::new(&format!("fetch-{name}"))
 }
 
 fn p(path: &Path) -> &str {
@@ -656,7 +654,7 @@ fn makefile_fetch_assets_are_raw_data() {
     let make = |args: &[&str]| {
         let o = Command::new("make")
             .arg("-C")
-            .arg(&dir)
+            .arg(&dir.0)
             .args([
                 "BIN=bin",
                 "DATA=data",
