@@ -356,6 +356,12 @@ impl Vectorizer {
         }
         let analyzer = settings.analyzer()?;
         let n = texts.len();
+        if n >= u32::MAX as usize {
+            return Err(Error::new(format!(
+                "{n} documents: a fit takes at most {} (split the corpus, or sample it)",
+                u32::MAX - 1
+            )));
+        }
         // Every worker takes small chunks of titles in turn and counts them all into one
         // vocabulary of its own: the chunks keep the cores busy to the end, and only one
         // vocabulary per core is merged afterwards (a vocabulary per chunk repeated the common
@@ -380,14 +386,20 @@ impl Vectorizer {
         // core meanwhile (see `Room`).
         let entries = counted.iter().map(|c| c.entries.len()).sum();
         let (merged, room) = rayon::join(|| merge(&mut counted), || Room::touched(n, entries));
-        let (global, df, tf, to_global) = merged;
+        let (global, df, to_global) = merged;
         if global.len() == 0 {
             return Err(Error::new(
                 "empty vocabulary: no title has a token (of two or more word characters)",
             ));
         }
         let terms = global;
-        let kept = prune(&terms, &df, &tf, n, &settings)?;
+        let kept = prune(
+            &terms,
+            &df,
+            || term_counts(&counted, &to_global, terms.len()),
+            n,
+            &settings,
+        )?;
         let mut new_index = vec![u32::MAX; terms.len()];
         let mut idf = Vec::with_capacity(kept.len());
         for (i, &g) in kept.iter().enumerate() {
@@ -587,9 +599,10 @@ fn smooth_idf(n_docs: usize, df: u64) -> f64 {
 struct Counted {
     /// Local term id -> term.
     terms: Interner,
-    /// Per term id: documents it is in, and its count over them.
+    /// Per term id: documents it is in. The term's count over them is only wanted to cut the
+    /// vocabulary to `max_features`, and is then summed from `entries` ([`term_counts`]):
+    /// counting it per token kept one more array in the cache and one more write in the loop.
     df: Vec<u32>,
-    tf: Vec<u64>,
     /// The chunks counted, in the order counted: (chunk index, where its documents start in
     /// `indptr`).
     parts: Vec<(usize, usize)>,
@@ -602,7 +615,8 @@ struct Counted {
     /// however many entries the worker holds). A document's terms are counted in place, in
     /// order of first sight (the rows are sorted later, after the ids are renumbered): sorting
     /// each title's ids to count them was a tenth of the whole process.
-    last_doc: Vec<usize>,
+    /// Four bytes where eight were: the counting loop's arrays are what misses the cache.
+    last_doc: Vec<u32>,
     entry_of: Vec<u32>,
     scratch: Scratch,
 }
@@ -619,7 +633,6 @@ impl Counted {
         Counted {
             terms: Interner::with_capacity(terms),
             df: Vec::with_capacity(terms),
-            tf: Vec::with_capacity(terms),
             parts: Vec::new(),
             indptr,
             entries: Vec::with_capacity(docs * 8),
@@ -637,7 +650,6 @@ impl Counted {
         let Counted {
             terms,
             df,
-            tf,
             indptr,
             entries,
             last_doc,
@@ -647,7 +659,8 @@ impl Counted {
         } = self;
         for doc in docs {
             if let Some(text) = texts.text(doc) {
-                let stamp = doc + 1;
+                // Below u32::MAX: `fit` refuses more documents.
+                let stamp = doc as u32 + 1;
                 let start = entries.len();
                 analyzer.terms(text, scratch, |t| {
                     let id = terms.intern(t) as usize;
@@ -655,9 +668,7 @@ impl Counted {
                         last_doc.resize(id + 1, 0);
                         entry_of.resize(id + 1, 0);
                         df.resize(id + 1, 0);
-                        tf.resize(id + 1, 0);
                     }
-                    tf[id] += 1;
                     if last_doc[id] == stamp {
                         entries[start + entry_of[id] as usize].1 += 1;
                     } else {
@@ -677,11 +688,10 @@ impl Counted {
 /// are); the others' terms get global ids in it and their frequencies are added. Returns the
 /// global terms, their document and term frequencies, and each worker's ids mapped to global
 /// ones (the entries keep their worker's ids, mapped straight to feature indices later).
-fn merge(counted: &mut [Counted]) -> (Interner, Vec<u64>, Vec<u64>, Vec<Vec<u32>>) {
+fn merge(counted: &mut [Counted]) -> (Interner, Vec<u64>, Vec<Vec<u32>>) {
     let base = (0..counted.len()).max_by_key(|&w| counted[w].terms.len()).unwrap_or(0);
     let mut global = std::mem::replace(&mut counted[base].terms, Interner::with_capacity(0));
     let mut df: Vec<u64> = counted[base].df.iter().map(|&d| d as u64).collect();
-    let mut tf: Vec<u64> = std::mem::take(&mut counted[base].tf);
     let mut to_global = Vec::with_capacity(counted.len());
     for (w, c) in counted.iter().enumerate() {
         if w == base {
@@ -692,14 +702,23 @@ fn merge(counted: &mut [Counted]) -> (Interner, Vec<u64>, Vec<u64>, Vec<Vec<u32>
             .map(|id| global.intern_hashed(c.terms.get(id), c.terms.hash_of(id)))
             .collect();
         df.resize(global.len(), 0);
-        tf.resize(global.len(), 0);
         for (local, &g) in remap.iter().enumerate() {
             df[g as usize] += c.df[local] as u64;
-            tf[g as usize] += c.tf[local];
         }
         to_global.push(remap);
     }
-    (global, df, tf, to_global)
+    (global, df, to_global)
+}
+
+/// Each global term's count over the whole corpus, summed from the workers' entries.
+fn term_counts(counted: &[Counted], to_global: &[Vec<u32>], n_terms: usize) -> Vec<u64> {
+    let mut tf = vec![0u64; n_terms];
+    for (c, remap) in counted.iter().zip(to_global) {
+        for &(id, count) in &c.entries {
+            tf[remap[id as usize] as usize] += count as u64;
+        }
+    }
+    tf
 }
 
 /// The matrix's arrays for `rows` rows and up to `entries` non-zeros, every page already
@@ -861,7 +880,14 @@ fn run_lengths(ids: &mut [u32], counts: &mut Vec<(u32, u32)>) {
 }
 
 /// The kept term ids, in vocabulary (sorted-term) order: scikit-learn's `_limit_features`.
-fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) -> Result<Vec<usize>> {
+/// `tf` gives each term's count over the corpus, asked for only when `max_features` cuts.
+fn prune(
+    terms: &Interner,
+    df: &[u64],
+    tf: impl FnOnce() -> Vec<u64>,
+    n_docs: usize,
+    s: &Settings,
+) -> Result<Vec<usize>> {
     let high = s.max_df.resolve(n_docs);
     let low = s.min_df.resolve(n_docs);
     if low > n_docs as f64 {
@@ -901,6 +927,7 @@ fn prune(terms: &Interner, df: &[u64], tf: &[u64], n_docs: usize, s: &Settings) 
         && kept.len() > limit
     {
         // The most frequent terms in the corpus; ties keep vocabulary order (a stable sort).
+        let tf = tf();
         let mut by_tf = kept.clone();
         by_tf.sort_by(|&a, &b| tf[b].cmp(&tf[a]));
         by_tf.truncate(limit);

@@ -175,6 +175,22 @@ fn any_number_of_workers_fits_the_same() {
         assert!(v == p1, "{threads} workers, pruned");
         assert_eq!(x, px1, "{threads} workers, pruned");
     }
+    // Cut to the ten most frequent terms: each term's count summed across the workers decides
+    // (the blocks' terms span chunks that different workers take).
+    let cut = Settings {
+        max_features: Some(10),
+        ..Default::default()
+    };
+    let (c1, cx1) = fit_on(1, &cut);
+    assert_eq!(c1.n_features(), 10);
+    for t in ["all", "block0", "block1", "block2", "block3", "block4"] {
+        assert!(c1.index_of(t).is_some(), "{t} kept");
+    }
+    for threads in [2, 3, 8] {
+        let (v, x) = fit_on(threads, &cut);
+        assert!(v == c1, "{threads} workers, cut");
+        assert_eq!(x, cx1, "{threads} workers, cut");
+    }
     // Document frequencies summed across workers: idf = ln((1 + n) / (1 + df)) + 1.
     let n = texts.iter().filter(|t| t.is_some()).count();
     let idf = |t: &str| one.idf()[one.index_of(t).unwrap() as usize];
