@@ -194,6 +194,72 @@ impl Table {
     }
 }
 
+/// A vocabulary's table for looking terms up, never added to: [`Table`]'s scheme in 4-byte
+/// slots where the vocabulary allows (the low bits hold `id + 1`, the high ones as much of the
+/// hash's high half as is left), half the memory for a lookup to miss in. A transform's cost is
+/// that slot load, and the core that transforms is seldom the one that built the table.
+#[derive(Debug, Clone)]
+pub(crate) enum Lookup {
+    Narrow { slots: Vec<u32>, id_mask: u32 },
+    Wide(Table),
+}
+
+impl Lookup {
+    /// The lookup table of `terms`, which must be distinct.
+    pub(crate) fn of(terms: &Terms) -> Lookup {
+        // A tag of at least 12 bits keeps false matches (a byte comparison each) rare.
+        if terms.len() >= 1 << 20 {
+            Lookup::Wide(Table::of(terms))
+        } else {
+            Lookup::narrow(terms)
+        }
+    }
+
+    /// The 4-byte table, for fewer than 2^20 terms.
+    fn narrow(terms: &Terms) -> Lookup {
+        let n = terms.len();
+        // The bits `id + 1` takes.
+        let id_bits = u32::BITS - (n as u32).leading_zeros();
+        let id_mask = (1u32 << id_bits) - 1;
+        let mut slots = vec![0u32; (n.max(8) * 2).next_power_of_two()];
+        let mask = slots.len() - 1;
+        for id in 0..n as u32 {
+            let h = hash(terms.get(id));
+            let mut i = h as usize & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = ((h >> 32) as u32 & !id_mask) | (id + 1);
+        }
+        Lookup::Narrow { slots, id_mask }
+    }
+
+    /// The id of `s` among `terms`, if there.
+    #[inline]
+    pub(crate) fn find(&self, terms: &Terms, s: &str) -> Option<u32> {
+        match self {
+            Lookup::Wide(t) => t.find(terms, s),
+            Lookup::Narrow { slots, id_mask } => {
+                let h = hash(s);
+                let mask = slots.len() - 1;
+                let mut i = h as usize & mask;
+                let tag = (h >> 32) as u32 & !id_mask;
+                loop {
+                    let w = slots[i];
+                    if w == 0 {
+                        return None;
+                    }
+                    let id = w & id_mask;
+                    if w & !id_mask == tag && terms.is(id - 1, s) {
+                        return Some(id - 1);
+                    }
+                    i = (i + 1) & mask;
+                }
+            }
+        }
+    }
+}
+
 impl Interner {
     /// Room for `terms` terms of a typical length without growing: a vector grown by doubling
     /// copies itself onto fresh pages at each step, and a fresh page costs more than the copy.
