@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 mod interner;
-use interner::{Interner, Lookup, Terms};
+use interner::{Interner, Table, Terms};
 
 /// The vectorizer artifact's header: kind tag and format version.
 pub const KIND: Kind = Kind {
@@ -248,7 +248,7 @@ struct Ready {
     analyzer: Analyzer,
     /// The vocabulary's lookup table (its terms are distinct: a vocabulary read is checked
     /// sorted, a fitted one comes from an interner).
-    table: Lookup,
+    table: Table,
 }
 
 /// The vocabulary in feature order: the terms back to back in one string (no allocation per
@@ -505,7 +505,7 @@ impl Vectorizer {
             let analyzer = self.settings.analyzer().expect("pattern checked by fit and read"); // ok: fit() and check() compile it before any transform
             Ready {
                 analyzer,
-                table: Lookup::of(&self.vocabulary.0),
+                table: Table::of(&self.vocabulary.0),
             }
         })
     }

@@ -1,9 +1,11 @@
 //! A string interner for terms: every distinct term gets a dense id (0, 1, 2, ... in order of
 //! first sight). Terms live back to back in one string, and the open-addressing table holds
-//! the high half of each term's 64-bit hash beside its id in one 8-byte word (the low half
-//! picks the slot), so a lookup touches the term's bytes only when the hashes agree. This is the
-//! hot loop of fitting: one lookup per token. Eight bytes a slot, not the sixteen a padded
-//! (u64, u32) pair takes: the table is half the memory to zero, fault in and walk.
+//! part of each term's 64-bit hash beside its id in one 4-byte word (the low half of the hash
+//! picks the slot), so a lookup touches the term's bytes only when the hashes agree. This is
+//! the hot loop of fitting and transforming: one lookup per token, whose cost is the slot's
+//! load. Four bytes a slot: the table is a quarter of the memory a padded (u64, u32) pair
+//! takes, to zero, fault in, and miss in (the core that transforms is seldom the one that
+//! built the table; 8-byte slots made `predict` 0.7-1.4 ms slower).
 
 /// Terms and their ids.
 #[derive(Debug, Clone)]
@@ -22,10 +24,13 @@ pub(crate) struct Terms {
     starts: Vec<usize>,
 }
 
-/// An open-addressing table over [`Terms`]: per slot, the high half of a term's 64-bit hash
-/// and `id + 1` (0 marks an empty slot); the low half of the hash picks the slot.
+/// An open-addressing table over [`Terms`], at most half full: per slot, `id + 1` in the low
+/// bits (0 marks an empty slot) and a tag in the others, the top bits of the hash's high half
+/// (the low half picks the slot). Ids stay below half the slot count, so a table of 2^k slots
+/// takes k bits for them: a 16-bit tag for the union set's 31,643 terms, still 6 bits for 30
+/// million. A tag that matches by chance costs one comparison of the term's bytes.
 #[derive(Debug, Clone)]
-pub(crate) struct Table(Vec<u64>);
+pub(crate) struct Table(Vec<u32>);
 
 /// A fast multiply-rotate hash over 8-byte words (FxHash's step) with a final mix so that the
 /// low bits, which pick the slot, depend on every input bit. Terms are not adversarial input
@@ -98,12 +103,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 /// Bytes reserved per term: the 31,643 terms of the union set's titles average 7.2 bytes.
 const TYPICAL_TERM_BYTES: usize = 8;
 
-/// A slot's word for term `id` of hash `h`.
-#[inline]
-fn slot_word(h: u64, id: u32) -> u64 {
-    (h & !0xFFFF_FFFF) | (id as u64 + 1)
-}
-
 impl Terms {
     /// Room for `n` terms of a typical length.
     pub(crate) fn with_capacity(n: usize) -> Terms {
@@ -158,6 +157,19 @@ impl Table {
         t
     }
 
+    /// The bits of a slot that hold `id + 1` (ids stay below half the slot count); the
+    /// others hold the tag.
+    #[inline]
+    fn id_mask(&self) -> u32 {
+        u32::try_from(self.0.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// A slot's word for term `id` of hash `h`.
+    #[inline]
+    fn word(&self, h: u64, id: u32) -> u32 {
+        ((h >> 32) as u32 & !self.id_mask()) | (id + 1)
+    }
+
     /// Put term `id` of hash `h` in the first free slot from its own.
     fn place(&mut self, h: u64, id: u32) {
         let mask = self.0.len() - 1;
@@ -165,7 +177,7 @@ impl Table {
         while self.0[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.0[i] = slot_word(h, id);
+        self.0[i] = self.word(h, id);
     }
 
     /// The id of `s` among `terms`, if there.
@@ -179,83 +191,18 @@ impl Table {
     fn probe(&self, terms: &Terms, s: &str, h: u64) -> Result<u32, usize> {
         let mask = self.0.len() - 1;
         let mut i = h as usize & mask;
-        let tag = h & !0xFFFF_FFFF;
+        let id_mask = self.id_mask();
+        let tag = (h >> 32) as u32 & !id_mask;
         loop {
             let w = self.0[i];
             if w == 0 {
                 return Err(i);
             }
-            let id = w as u32;
-            if w & !0xFFFF_FFFF == tag && terms.is(id - 1, s) {
+            let id = w & id_mask;
+            if w & !id_mask == tag && terms.is(id - 1, s) {
                 return Ok(id - 1);
             }
             i = (i + 1) & mask;
-        }
-    }
-}
-
-/// A vocabulary's table for looking terms up, never added to: [`Table`]'s scheme in 4-byte
-/// slots where the vocabulary allows (the low bits hold `id + 1`, the high ones as much of the
-/// hash's high half as is left), half the memory for a lookup to miss in. A transform's cost is
-/// that slot load, and the core that transforms is seldom the one that built the table.
-#[derive(Debug, Clone)]
-pub(crate) enum Lookup {
-    Narrow { slots: Vec<u32>, id_mask: u32 },
-    Wide(Table),
-}
-
-impl Lookup {
-    /// The lookup table of `terms`, which must be distinct.
-    pub(crate) fn of(terms: &Terms) -> Lookup {
-        // A tag of at least 12 bits keeps false matches (a byte comparison each) rare.
-        if terms.len() >= 1 << 20 {
-            Lookup::Wide(Table::of(terms))
-        } else {
-            Lookup::narrow(terms)
-        }
-    }
-
-    /// The 4-byte table, for fewer than 2^20 terms.
-    fn narrow(terms: &Terms) -> Lookup {
-        let n = terms.len();
-        // The bits `id + 1` takes.
-        let id_bits = u32::BITS - (n as u32).leading_zeros();
-        let id_mask = (1u32 << id_bits) - 1;
-        let mut slots = vec![0u32; (n.max(8) * 2).next_power_of_two()];
-        let mask = slots.len() - 1;
-        for id in 0..n as u32 {
-            let h = hash(terms.get(id));
-            let mut i = h as usize & mask;
-            while slots[i] != 0 {
-                i = (i + 1) & mask;
-            }
-            slots[i] = ((h >> 32) as u32 & !id_mask) | (id + 1);
-        }
-        Lookup::Narrow { slots, id_mask }
-    }
-
-    /// The id of `s` among `terms`, if there.
-    #[inline]
-    pub(crate) fn find(&self, terms: &Terms, s: &str) -> Option<u32> {
-        match self {
-            Lookup::Wide(t) => t.find(terms, s),
-            Lookup::Narrow { slots, id_mask } => {
-                let h = hash(s);
-                let mask = slots.len() - 1;
-                let mut i = h as usize & mask;
-                let tag = (h >> 32) as u32 & !id_mask;
-                loop {
-                    let w = slots[i];
-                    if w == 0 {
-                        return None;
-                    }
-                    let id = w & id_mask;
-                    if w & !id_mask == tag && terms.is(id - 1, s) {
-                        return Some(id - 1);
-                    }
-                    i = (i + 1) & mask;
-                }
-            }
         }
     }
 }
@@ -303,7 +250,7 @@ impl Interner {
                 let id = self.hashes.len() as u32;
                 self.terms.push(s);
                 self.hashes.push(h);
-                self.table.0[slot] = slot_word(h, id);
+                self.table.0[slot] = self.table.word(h, id);
                 if self.hashes.len() * 2 > self.table.0.len() {
                     self.grow();
                 }
@@ -313,7 +260,7 @@ impl Interner {
     }
 
     fn grow(&mut self) {
-        let mut table = Table(vec![0u64; self.table.0.len() * 2]);
+        let mut table = Table(vec![0u32; self.table.0.len() * 2]);
         for (id, &h) in self.hashes.iter().enumerate() {
             table.place(h, id as u32);
         }

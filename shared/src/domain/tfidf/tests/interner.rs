@@ -48,25 +48,22 @@ fn every_length_and_byte_counts_in_hash_and_equality() {
     assert!(!same(b"abcde", b"abcdf") && !same(b"xbcde", b"abcde") && !same(b"ab", b"abc"));
 }
 
-/// Both lookup tables find every term of vocabularies of every id width, and nothing else: the
-/// narrow one's tag shrinks as ids take more of its four bytes.
+/// Tables of every id width find every term and nothing else: the tag shrinks as ids take
+/// more of a slot's four bytes.
 #[test]
-fn lookups_find_every_term_and_nothing_else() {
+fn tables_find_every_term_and_nothing_else() {
     for n in [0usize, 1, 2, 3, 255, 256, 4095, 4096, 70_000] {
         let mut terms = Terms::with_capacity(n);
         for i in 0..n {
             terms.push(&format!("t{i}"));
         }
-        let narrow = Lookup::narrow(&terms);
-        assert!(matches!(narrow, Lookup::Narrow { .. }));
-        for lookup in [narrow, Lookup::Wide(Table::of(&terms))] {
-            for i in 0..n {
-                assert_eq!(lookup.find(&terms, &format!("t{i}")), Some(i as u32), "{n} terms");
-            }
-            for i in n..n + 1000 {
-                assert_eq!(lookup.find(&terms, &format!("t{i}")), None, "{n} terms");
-            }
-            assert_eq!(lookup.find(&terms, ""), None);
+        let table = Table::of(&terms);
+        for i in 0..n {
+            assert_eq!(table.find(&terms, &format!("t{i}")), Some(i as u32), "{n} terms");
         }
+        for i in n..n + 1000 {
+            assert_eq!(table.find(&terms, &format!("t{i}")), None, "{n} terms");
+        }
+        assert_eq!(table.find(&terms, ""), None);
     }
 }
