@@ -235,9 +235,14 @@ impl Booster {
     pub fn predictor(&self) -> Predictor<'_> {
         let (slot_of, trees) = self.by_slot();
         let n_slots = slot_of.iter().filter(|&&s| s != NO_SLOT).count();
+        let mut split = vec![0u64; slot_of.len().div_ceil(64)];
+        for (f, _) in slot_of.iter().enumerate().filter(|(_, s)| **s != NO_SLOT) {
+            split[f / 64] |= 1 << (f % 64);
+        }
         let mut p = Predictor {
             booster: self,
             slot_of,
+            split,
             trees,
             n_slots,
             none: 0.0,
@@ -297,6 +302,8 @@ pub struct Predictor<'a> {
     booster: &'a Booster,
     /// Per feature up to the largest split on: its slot, or `NO_SLOT`.
     slot_of: Vec<u32>,
+    /// Bit f set when feature f is split on.
+    split: Vec<u64>,
     /// The trees with each split's feature replaced by its slot.
     trees: Vec<Tree>,
     n_slots: usize,
@@ -310,6 +317,7 @@ impl Predictor<'_> {
         let Predictor {
             booster,
             slot_of,
+            split,
             n_slots,
             none,
             ..
@@ -317,24 +325,28 @@ impl Predictor<'_> {
         (0..x.n_rows())
             .into_par_iter()
             .map_init(
-                || (vec![0.0f32; *n_slots], vec![false; *n_slots]),
-                |(vals, present), r| {
+                || (vec![0.0f32; *n_slots], vec![false; *n_slots], Vec::new()),
+                |(vals, present, hits), r| {
                     let (indices, values) = x.row(r);
-                    let slots = indices.iter().zip(values).filter_map(|(&f, &v)| {
-                        slot_of
-                            .get(f as usize)
-                            .filter(|&&s| s != NO_SLOT)
-                            .map(|&s| (s as usize, v))
-                    });
-                    if slots.clone().next().is_none() {
+                    // The row's features split on, found once: most of a title's are not, and
+                    // the bitmap that says so stays in the first-level cache where `slot_of`
+                    // (4 bytes per feature) does not.
+                    hits.clear();
+                    for (&f, &v) in indices.iter().zip(values) {
+                        let f = f as usize;
+                        if split.get(f / 64).is_some_and(|w| w >> (f % 64) & 1 == 1) {
+                            hits.push((slot_of[f] as usize, v));
+                        }
+                    }
+                    if hits.is_empty() {
                         return *none;
                     }
-                    for (s, v) in slots.clone() {
+                    for &(s, v) in hits.iter() {
                         vals[s] = v;
                         present[s] = true;
                     }
                     let margin = self.margin(present, vals);
-                    for (s, _) in slots {
+                    for &(s, _) in hits.iter() {
                         present[s] = false;
                     }
                     booster.objective.to_target(margin)
