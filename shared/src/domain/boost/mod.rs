@@ -247,8 +247,8 @@ impl Booster {
             n_slots,
             none: 0.0,
         };
-        // A row with none of the features split on takes every tree's default path: most
-        // titles (none of their words is split on), walked once for all of them.
+        // A row with none of the features split on takes every tree's default path, walked
+        // once for all such rows (a quarter of the union set's test titles under its model).
         p.none = self
             .objective
             .to_target(p.margin(&vec![false; n_slots], &vec![0.0; n_slots]));
