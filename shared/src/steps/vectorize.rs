@@ -169,27 +169,28 @@ pub fn fit_file(
     };
     let prov = prov.input(&docs.name, &docs.fingerprint);
     let rep = report(&features);
-    // The vectorizer is written and synced on a thread of its own while the features are
-    // encoded: it was 1.5-2.5 ms of the process on one core (writing, then waiting for its
-    // fsync) with the other idle. Both are renamed into place only when both are done.
-    let (vec_out, feat_out) = std::thread::scope(|scope| {
-        let vec_out = scope.spawn(|| -> Result<Output> {
-            let mut out = Output::create(vectorizer)?;
-            out.write_all(&encoded.bytes)
-                .map_err(|e| Error::new(format!("writing {}: {e}", out.name())))?;
-            out.sync()?;
-            Ok(out)
+    // Both outputs are created first, so a path that cannot be written is reported before any
+    // encoding. The vectorizer is then written and synced on a thread of its own while the
+    // features are encoded: it was 1.5-2.5 ms of the process on one core (writing, then
+    // waiting for its fsync) with the other idle. Both are renamed into place only when both
+    // are done.
+    let (mut vec_out, mut feat_out) = (Output::create(vectorizer)?, Output::create(output)?);
+    let (vec_done, feat_done) = std::thread::scope(|scope| {
+        let vec_done = scope.spawn(|| -> Result<()> {
+            vec_out
+                .write_all(&encoded.bytes)
+                .map_err(|e| Error::new(format!("writing {}: {e}", vec_out.name())))?;
+            vec_out.sync()
         });
-        let feat_out = Output::create(output).and_then(|mut out| {
-            write_features_to(&mut out, features, prov, has_target)
-                .map_err(|e| e.context(format!("writing {output}")))?;
-            Ok(out)
-        });
-        let vec_out = vec_out.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (vec_out, feat_out)
+        let feat_done = write_features_to(&mut feat_out, features, prov, has_target)
+            .map_err(|e| e.context(format!("writing {output}")));
+        let vec_done = vec_done.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (vec_done, feat_done)
     });
+    vec_done?;
+    feat_done?;
     crate::debug!("encoded both outputs in {:.1} ms", ms(clock));
-    commit_all(vec![vec_out?, feat_out?])?;
+    commit_all(vec![vec_out, feat_out])?;
     crate::verbose!("wrote both outputs in {:.1} ms", ms(clock));
     Ok(rep)
 }
