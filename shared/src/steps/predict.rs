@@ -146,9 +146,10 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
             .extra("model", model.fingerprint.clone())
             .extra("vectorizer", vec.fingerprint.clone())
     };
-    if let (Format::Parquet, None) = (format, job.top) {
-        // In the stories' order: their ids, titles and times are encoded and written while the
-        // predictions are made, and the file is finished with those.
+    // Parquet in the stories' order: their ids, titles and times are encoded and written while
+    // the predictions are made, and the file is finished with those.
+    let staged = matches!((format, job.top), (Format::Parquet, None));
+    let predicted = if staged {
         let early: Vec<ArrayRef> = vec![
             Arc::new(Int64Array::new(ids.clone(), None)),
             Arc::new(titles.clone()),
@@ -163,15 +164,11 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
             ])
         };
         crate::io::write_atomically(out, |o| write_parquet_staged_to(o, schema(), early, late, &prov()))?;
-        return Ok(Predictions {
-            ids,
-            titles,
-            times,
-            predicted: predicted.unwrap_or_default(),
-            model: model.fingerprint.clone(),
-        });
-    }
-    let predicted = predict();
+        // The write asks for the late columns whenever it succeeds.
+        predicted.unwrap_or_default()
+    } else {
+        predict()
+    };
     let p = Predictions {
         ids,
         titles,
@@ -179,11 +176,13 @@ pub fn run_predict(job: &PredictJob) -> Result<Predictions> {
         predicted,
         model: model.fingerprint.clone(),
     };
-    // People's formats, and any --top, rank highest first.
-    let order = ranked(&p, job.top);
-    match format {
-        Format::Parquet => write_parquet(out, &to_batch(&p, &order)?, &prov())?,
-        text => crate::io::write_atomically(out, |o| write_text(o, &p, text, &order))?,
+    if !staged {
+        // People's formats, and any --top, rank highest first.
+        let order = ranked(&p, job.top);
+        match format {
+            Format::Parquet => write_parquet(out, &to_batch(&p, &order)?, &prov())?,
+            text => crate::io::write_atomically(out, |o| write_text(o, &p, text, &order))?,
+        }
     }
     Ok(p)
 }
