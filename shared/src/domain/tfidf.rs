@@ -685,8 +685,8 @@ impl Counted {
 }
 
 /// The workers' vocabularies as one: the largest becomes the global one (its ids stay as they
-/// are); the others' terms get global ids in it and their frequencies are added. Returns the
-/// global terms, their document and term frequencies, and each worker's ids mapped to global
+/// are); the others' terms get global ids in it and their document frequencies are added.
+/// Returns the global terms, their document frequencies, and each worker's ids mapped to global
 /// ones (the entries keep their worker's ids, mapped straight to feature indices later).
 fn merge(counted: &mut [Counted]) -> (Interner, Vec<u64>, Vec<Vec<u32>>) {
     let base = (0..counted.len()).max_by_key(|&w| counted[w].terms.len()).unwrap_or(0);

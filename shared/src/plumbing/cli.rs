@@ -80,7 +80,7 @@ fn tune_allocator() {
 /// as the outputs are committed, where the run mostly waits for the disk, so the kernel has
 /// less to tear down at exit, which the caller waits for. The tools keep freed memory for
 /// reuse while they work (see `tune_allocator`); at the end it is only in the way.
-pub fn release_freed_memory() {
+pub(crate) fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         static ONCE: std::sync::Once = std::sync::Once::new();
