@@ -56,13 +56,13 @@ impl Table {
     /// Read a Parquet file (or `-`). With `columns`, only those top-level columns are decoded;
     /// a missing one is an error that lists what the file does have.
     pub fn read(path: &str, columns: Option<&[&str]>) -> Result<Table> {
-        Self::decode(path, columns, false, &[], |_| Ok(())).map(|(t, ())| t)
+        Self::decode_only(path, columns, false, &[])
     }
 
     /// Read only those of `columns` the file has: for tools with optional columns, which then
     /// ask [`Table::has_column`]. Reading fewer columns is most of the time on big tables.
     pub fn read_available(path: &str, columns: &[&str]) -> Result<Table> {
-        Self::decode(path, Some(columns), true, &[], |_| Ok(())).map(|(t, ())| t)
+        Self::decode_only(path, Some(columns), true, &[])
     }
 
     /// [`Table::read_available`], with the text columns `views` decoded as string views into
@@ -70,7 +70,7 @@ impl Table {
     /// with [`Table::str_view_column`]). Not for columns written back out, whose type would
     /// change.
     pub fn read_available_viewing(path: &str, columns: &[&str], views: &[&str]) -> Result<Table> {
-        Self::decode(path, Some(columns), true, views, |_| Ok(())).map(|(t, ())| t)
+        Self::decode_only(path, Some(columns), true, views)
     }
 
     /// [`Table::read_available_viewing`], and `then` of the table as soon as it is decoded,
@@ -83,6 +83,11 @@ impl Table {
         then: impl FnOnce(&Table) -> Result<T> + Send,
     ) -> Result<(Table, T)> {
         Self::decode(path, Some(columns), true, views, then)
+    }
+
+    /// [`Table::decode`] with nothing to do beside the fingerprint.
+    fn decode_only(path: &str, columns: Option<&[&str]>, missing_ok: bool, views: &[&str]) -> Result<Table> {
+        Self::decode(path, columns, missing_ok, views, |_| Ok(())).map(|(t, ())| t)
     }
 
     fn decode<T: Send>(
