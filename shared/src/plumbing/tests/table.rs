@@ -122,20 +122,10 @@ fn garbage_and_empty_inputs_are_errors() {
 
 #[test]
 fn columns_encoded_in_parallel_give_the_same_bytes() {
-    use arrow::array::{Float64Array, ListArray, UInt32Array};
-    use arrow::buffer::OffsetBuffer;
+    use arrow::array::Float64Array;
     // A features-like table: ids, a nullable number, sparse rows as list<u32>, and text.
     let rows = 5000;
-    let lens: Vec<usize> = (0..rows).map(|i| i % 9).collect();
-    let values = UInt32Array::from_iter_values(
-        (0..lens.iter().sum::<usize>() as u32).map(|v| v.wrapping_mul(2_654_435_761) % 40_000),
-    );
-    let list = ListArray::new(
-        Arc::new(Field::new_list_field(DataType::UInt32, false)),
-        OffsetBuffer::from_lengths(lens),
-        Arc::new(values),
-        None,
-    );
+    let list = u32_lists((0..rows).map(|i| i % 9), |v| v.wrapping_mul(2_654_435_761) % 40_000);
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, false),
         Field::new("target", DataType::Float64, true),
@@ -308,20 +298,11 @@ fn a_dictionary_of_strings_is_written_as_strings_when_nothing_else_needs_the_arr
 /// byte for byte: one row group, and past a row group (written whole once all are there).
 #[test]
 fn a_table_written_in_two_stages_is_the_table_written_whole() {
-    use arrow::array::{DictionaryArray, Float64Array, Int32Array, ListArray, UInt32Array};
-    use arrow::buffer::OffsetBuffer;
+    use arrow::array::{DictionaryArray, Float64Array, Int32Array};
     use arrow::datatypes::Int32Type;
     let prov = Provenance::new("test", vec!["x".into()]).input("in.parquet", "sha256:00");
     for rows in [3000, ROW_GROUP_ROWS + 5] {
-        let lens: Vec<usize> = (0..rows).map(|i| i % 5).collect();
-        let list = ListArray::new(
-            Arc::new(Field::new_list_field(DataType::UInt32, false)),
-            OffsetBuffer::from_lengths(lens.iter().copied()),
-            Arc::new(UInt32Array::from_iter_values(
-                (0..lens.iter().sum::<usize>() as u32).map(|v| v % 977),
-            )),
-            None,
-        );
+        let list = u32_lists((0..rows).map(|i| i % 5), |v| v % 977);
         let schema = Arc::new(Schema::new(vec![
             Field::new("id", DataType::Int64, false),
             Field::new("title", DataType::Utf8View, true),
@@ -389,4 +370,18 @@ fn a_table_written_in_two_stages_is_the_table_written_whole() {
         std::fs::remove_file(&whole_path).unwrap();
         std::fs::remove_file(&staged_path).unwrap();
     }
+}
+
+/// A list<u32> column of lists `lens` long, the k-th value of them all `value(k)`.
+fn u32_lists(lens: impl Iterator<Item = usize>, value: impl Fn(u32) -> u32) -> arrow::array::ListArray {
+    use arrow::array::{ListArray, UInt32Array};
+    use arrow::buffer::OffsetBuffer;
+    let lens: Vec<usize> = lens.collect();
+    let n = lens.iter().sum::<usize>() as u32;
+    ListArray::new(
+        Arc::new(Field::new_list_field(DataType::UInt32, false)),
+        OffsetBuffer::from_lengths(lens),
+        Arc::new(UInt32Array::from_iter_values((0..n).map(value))),
+        None,
+    )
 }
