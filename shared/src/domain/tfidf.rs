@@ -615,7 +615,8 @@ struct Counted {
     /// however many entries the worker holds). A document's terms are counted in place, in
     /// order of first sight (the rows are sorted later, after the ids are renumbered): sorting
     /// each title's ids to count them was a tenth of the whole process.
-    /// Four bytes where eight were: the counting loop's arrays are what misses the cache.
+    /// Stamps in four bytes (`fit` refuses 2^32 - 1 documents or more): the counting loop's
+    /// arrays are what misses the cache.
     last_doc: Vec<u32>,
     entry_of: Vec<u32>,
     scratch: Scratch,
