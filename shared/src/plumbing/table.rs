@@ -739,6 +739,19 @@ fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenan
             // statistics either: the smallest and largest feature index or weight of a whole
             // row group lets no reader skip anything, and finding them was a look at every
             // value (encoding both columns 0.3-0.5 ms faster, medians of 31 alternated runs).
+            // Whole numbers (ids, times, scores, comment counts) as deltas, uncompressed: ids and
+            // times ascend in small steps and counts are small, so the deltas take 10-17 bits
+            // where snappy left 20-36 of a value's 64 (the union set's training stories: id
+            // 199 -> 49 kB, time 215 -> 72, score 107 -> 65, descendants 91 -> 60), and
+            // neither end runs a compressor. Medians of 41 alternated runs, 59k stories: split
+            // 38.2 -> 36.1 ms, then `vectorize fit` 29.0 -> 27.9 and predict 12.3 -> 11.3 on
+            // its outputs. Min/max statistics stay (readers skip row groups by id and time).
+            DataType::Int32 | DataType::Int64 => {
+                let path = ColumnPath::from(f.name().as_str());
+                props = props
+                    .set_column_compression(path.clone(), Compression::UNCOMPRESSED)
+                    .set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
+            }
             DataType::List(item) => {
                 let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
                 match item.data_type() {

@@ -385,3 +385,45 @@ fn u32_lists(lens: impl Iterator<Item = usize>, value: impl Fn(u32) -> u32) -> a
         None,
     )
 }
+
+/// Whole-number columns are written as deltas, uncompressed, and read back as they were:
+/// extremes (a step from i64::MIN to i64::MAX wraps inside the encoder), nulls, descending runs.
+#[test]
+fn whole_numbers_are_deltas_and_read_back_exactly() {
+    use arrow::array::Int32Array;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let wide: Vec<Option<i64>> = vec![
+        Some(i64::MIN),
+        Some(i64::MAX),
+        None,
+        Some(-1),
+        Some(0),
+        Some(7),
+        Some(3),
+    ];
+    let many: Vec<i32> = (0..10_000).map(|i| 5_000 - i * 3).collect();
+    let batch = RecordBatch::try_new(
+        Arc::new(Schema::new(vec![
+            Field::new("wide", DataType::Int64, true),
+            Field::new("many", DataType::Int32, false),
+        ])),
+        vec![
+            Arc::new(Int64Array::from(
+                wide.iter().cycle().take(many.len()).copied().collect::<Vec<_>>(),
+            )),
+            Arc::new(Int32Array::from(many.clone())),
+        ],
+    )
+    .unwrap();
+    let p = tmp("deltas.parquet");
+    write_parquet(&p, &batch, &Provenance::new("test", vec![])).unwrap();
+    let t = Table::read(&p, None).unwrap();
+    assert_eq!(t.batch.column(0).as_ref(), batch.column(0).as_ref());
+    assert_eq!(t.batch.column(1).as_ref(), batch.column(1).as_ref());
+    let file = SerializedFileReader::new(std::fs::File::open(&p).unwrap()).unwrap();
+    for c in file.metadata().row_group(0).columns() {
+        assert!(c.encodings().any(|e| e == Encoding::DELTA_BINARY_PACKED), "{c:?}");
+        assert_eq!(c.compression(), Compression::UNCOMPRESSED, "{c:?}");
+    }
+    std::fs::remove_file(&p).unwrap();
+}
