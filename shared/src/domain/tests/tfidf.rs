@@ -337,3 +337,57 @@ fn rows_sorted_by_rank_equal_a_sort() {
         assert_eq!(out, want, "length {n}");
     }
 }
+
+/// The vocabulary is the distinct terms in byte order (scikit-learn's sorted vocabulary)
+/// however the workers' vocabularies overlap: terms that share their first eight bytes, terms
+/// of exactly eight, a term and its own start, and letters of two, three and four bytes.
+#[test]
+fn the_vocabulary_is_in_byte_order_across_workers() {
+    let words = [
+        "internationalization",
+        "international",
+        "internationally",
+        "internat",
+        "internal",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgg",
+        "ab",
+        "abc",
+        "abcd",
+        "café",
+        "cafe",
+        "cafés",
+        "ça",
+        "zz",
+        "zebra",
+        "日本語",
+        "日本",
+        "ωmega",
+        "zzzzzzzzzzzz",
+        "zzzzzzzz",
+        "zzzzzzzzz",
+    ];
+    // Each title holds a few of the words, chosen so that the chunks (and so the workers)
+    // see different subsets, each word first seen at a different point.
+    let owned: Vec<Option<String>> = (0..9000usize)
+        .map(|i| {
+            let pick = |k: usize| words[(i / (k * 700) + k * i) % words.len()];
+            Some(format!("{} {} {}", pick(1), pick(2), pick(3)))
+        })
+        .collect();
+    let texts: Vec<Option<&str>> = owned.iter().map(|s| s.as_deref()).collect();
+    let mut want: Vec<&str> = owned
+        .iter()
+        .flatten()
+        .flat_map(|t| t.split(' '))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    want.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    for threads in [1, 2, 3, 8] {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let (v, _) = pool.install(|| Vectorizer::fit(&texts, Settings::default()).unwrap());
+        assert_eq!(v.vocabulary().collect::<Vec<_>>(), want, "{threads} workers");
+    }
+}

@@ -227,23 +227,16 @@ impl Interner {
         self.terms.get(id)
     }
 
-    pub(crate) fn hash_of(&self, id: u32) -> u64 {
-        self.hashes[id as usize]
-    }
-
     /// The id of `s`, if interned.
     #[cfg(test)]
     pub(crate) fn find(&self, s: &str) -> Option<u32> {
         self.table.find(&self.terms, s)
     }
 
+    /// The id of `s`, given the next one if it is new.
     #[inline]
     pub(crate) fn intern(&mut self, s: &str) -> u32 {
-        self.intern_hashed(s, hash(s))
-    }
-
-    /// Intern with a hash already known (`hash(s)`), e.g. from another interner.
-    pub(crate) fn intern_hashed(&mut self, s: &str, h: u64) -> u32 {
+        let h = hash(s);
         match self.table.probe(&self.terms, s, h) {
             Ok(id) => id,
             Err(slot) => {
