@@ -396,9 +396,17 @@ impl Vectorizer {
         let kept = prune(&df, || term_counts(&counted, &to_global, from.len()), n, &settings)?;
         let mut new_index = vec![u32::MAX; from.len()];
         let mut idf = Vec::with_capacity(kept.len());
+        // Most terms are in a handful of titles: the idf of each small document frequency is
+        // worked out once (the same value, bit for bit), not once per term (31,643 logarithms,
+        // 0.25 ms with the other core idle).
+        let mut by_df = [None; 64];
         for (i, &g) in kept.iter().enumerate() {
             new_index[g] = i as u32;
-            idf.push(smooth_idf(n, df[g]));
+            let d = df[g];
+            idf.push(match by_df.get_mut(d as usize) {
+                Some(known) => *known.get_or_insert_with(|| smooth_idf(n, d)),
+                None => smooth_idf(n, d),
+            });
         }
         // Each chunk's local ids straight to feature indices (u32::MAX: pruned).
         let to_feature: Vec<Vec<u32>> = to_global
