@@ -730,15 +730,6 @@ fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenan
                     .set_column_compression(path.clone(), Compression::UNCOMPRESSED)
                     .set_column_statistics_enabled(path, EnabledStatistics::None);
             }
-            // Lists are the features' rows. Their floats (TF-IDF values) do not compress:
-            // snappy saved 0.4 % of their bytes for 6 % of `vectorize fit`'s CPU, and every
-            // reader paid to decompress them again. Their integers (feature indices, ascending
-            // within a row) are small steps: delta encoding, uncompressed, made them a quarter
-            // smaller than plain + snappy, wrote them in half the time (the slowest column of
-            // the features file: 5.4 -> 2.8 ms on 47k titles) and reads them faster. No min/max
-            // statistics either: the smallest and largest feature index or weight of a whole
-            // row group lets no reader skip anything, and finding them was a look at every
-            // value (encoding both columns 0.3-0.5 ms faster, medians of 31 alternated runs).
             // Whole numbers (ids, times, scores, comment counts) as deltas, uncompressed: ids and
             // times ascend in small steps and counts are small, so the deltas take 10-17 bits
             // where snappy left 20-36 of a value's 64 (the union set's training stories: id
@@ -752,6 +743,15 @@ fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenan
                     .set_column_compression(path.clone(), Compression::UNCOMPRESSED)
                     .set_column_encoding(path, Encoding::DELTA_BINARY_PACKED);
             }
+            // Lists are the features' rows. Their floats (TF-IDF values) do not compress:
+            // snappy saved 0.4 % of their bytes for 6 % of `vectorize fit`'s CPU, and every
+            // reader paid to decompress them again. Their integers (feature indices, ascending
+            // within a row) are small steps: delta encoding, uncompressed, made them a quarter
+            // smaller than plain + snappy, wrote them in half the time (the slowest column of
+            // the features file: 5.4 -> 2.8 ms on 47k titles) and reads them faster. No min/max
+            // statistics either: the smallest and largest feature index or weight of a whole
+            // row group lets no reader skip anything, and finding them was a look at every
+            // value (encoding both columns 0.3-0.5 ms faster, medians of 31 alternated runs).
             DataType::List(item) => {
                 let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
                 match item.data_type() {
