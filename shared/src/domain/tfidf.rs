@@ -372,7 +372,7 @@ impl Vectorizer {
         let counted: Vec<Counted> = (0..workers)
             .into_par_iter()
             .map(|_| {
-                let mut c = Counted::new(n / workers);
+                let mut c = Counted::new(n / workers, n);
                 loop {
                     let k = next.fetch_add(1, Ordering::Relaxed);
                     if k >= n_chunks {
@@ -670,19 +670,22 @@ impl Sorted {
 
 impl Counted {
     /// A worker's counts, sized for `docs` documents without growing.
-    fn new(docs: usize) -> Counted {
+    fn new(docs: usize, all: usize) -> Counted {
         // Titles bring about one new term per title to a vocabulary of tens of thousands (31,643
         // in the union set's 47k), and about eight distinct terms each: sized for that, the
-        // table is not zeroed and refilled while it grows, nor the entries copied.
+        // table is not zeroed and refilled while it grows, nor the entries copied. The
+        // documents' arrays have room for all of them: a worker may count most of the corpus
+        // (the other core still hashing the input file), and room never written to is address
+        // space, not memory.
         let terms = docs.max(CHUNK);
-        let mut indptr = Vec::with_capacity(docs + 1);
+        let mut indptr = Vec::with_capacity(all + 1);
         indptr.push(0);
         Counted {
             terms: Interner::with_capacity(terms),
             df: Vec::with_capacity(terms),
             parts: Vec::new(),
             indptr,
-            entries: Vec::with_capacity(docs * 8),
+            entries: Vec::with_capacity(all * 8),
             last_doc: Vec::with_capacity(terms),
             entry_of: Vec::with_capacity(terms),
             scratch: Scratch::default(),
