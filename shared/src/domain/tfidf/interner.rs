@@ -12,7 +12,6 @@
 pub(crate) struct Interner {
     terms: Terms,
     table: Table,
-    hashes: Vec<u64>,
 }
 
 /// Terms back to back in one string, in id order: the vocabulary as a vectorizer keeps it,
@@ -214,12 +213,11 @@ impl Interner {
         Interner {
             terms: Terms::with_capacity(terms),
             table: Table::with_capacity(terms),
-            hashes: Vec::with_capacity(terms),
         }
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.hashes.len()
+        self.terms.len()
     }
 
     #[inline]
@@ -240,24 +238,16 @@ impl Interner {
         match self.table.probe(&self.terms, s, h) {
             Ok(id) => id,
             Err(slot) => {
-                let id = self.hashes.len() as u32;
+                let id = self.terms.len() as u32;
                 self.terms.push(s);
-                self.hashes.push(h);
                 self.table.0[slot] = self.table.word(h, id);
-                if self.hashes.len() * 2 > self.table.0.len() {
-                    self.grow();
+                if self.terms.len() * 2 > self.table.0.len() {
+                    // Rebuilt from the terms, twice the slots (rare: callers size it to fit).
+                    self.table = Table::of(&self.terms);
                 }
                 id
             }
         }
-    }
-
-    fn grow(&mut self) {
-        let mut table = Table(vec![0u32; self.table.0.len() * 2]);
-        for (id, &h) in self.hashes.iter().enumerate() {
-            table.place(h, id as u32);
-        }
-        self.table = table;
     }
 }
 
