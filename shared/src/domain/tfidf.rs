@@ -669,7 +669,8 @@ impl Sorted {
 }
 
 impl Counted {
-    /// A worker's counts, sized for `docs` documents without growing.
+    /// A worker's counts: its vocabulary sized for its share of the corpus (`docs` documents),
+    /// its documents' arrays for all of it (`all`), so neither grows.
     fn new(docs: usize, all: usize) -> Counted {
         // Titles bring about one new term per title to a vocabulary of tens of thousands (31,643
         // in the union set's 47k), and about eight distinct terms each: sized for that, the
@@ -744,13 +745,7 @@ impl Counted {
     }
 }
 
-/// The workers' vocabularies as one, in the terms' order: each worker's is sorted already
-/// ([`Counted::sort_terms`]), so one pass over them all, taking the smallest term at their
-/// heads, lists every distinct term once in order. Interning one worker's terms into
-/// another's vocabulary and then sorting the result took 1.4 + 1.4 ms after the counting (the
-/// union set's 47k titles); the workers' own sorts take 0.8 ms on their cores and this pass
-/// 1.0-1.3 ms, beside the matrix's room being touched: `fit` 28.0 -> 27.5 ms (medians of 61
-/// alternated runs).
+/// The workers' vocabularies as one, in the terms' order (see [`merge`]).
 struct Merged {
     /// Per global term, in order: the worker and local id it is read from.
     from: Vec<(u32, u32)>,
@@ -761,6 +756,12 @@ struct Merged {
     to_global: Vec<Vec<u32>>,
 }
 
+/// Each worker's vocabulary is sorted already ([`Counted::sort_terms`]), so one pass over them
+/// all, taking the smallest term at their heads, lists every distinct term once in order.
+/// Interning one worker's terms into another's vocabulary and then sorting the result took
+/// 1.4 + 1.4 ms after the counting (the union set's 47k titles); the workers' own sorts take
+/// 0.8 ms on their cores and this pass 1.0-1.3 ms, beside the matrix's room being touched:
+/// `fit` 28.0 -> 27.5 ms (medians of 61 alternated runs).
 fn merge(counted: &[Counted]) -> Merged {
     let mut at = vec![0usize; counted.len()];
     let mut to_global: Vec<Vec<u32>> = counted.iter().map(|c| vec![0; c.terms.len()]).collect();
