@@ -198,23 +198,22 @@ fn signals_remove_temp_files_and_exit_128_plus_signal() {
             files.iter().all(|f| !f.contains(".tmp-")),
             "{sig} at {moment}: {files:?}"
         );
-        if code == Some(0) {
+        let finished = code == Some(0);
+        if finished {
             eprintln!("{sig} at {moment}: the run finished first");
-            assert_eq!(read(&a).num_rows() + read(&b).num_rows(), 400_000);
         } else {
             assert_eq!(code, Some(code_of(sig)), "{sig} at {moment}: {err}");
             assert!(err.contains("interrupted"), "{err}");
-            if exists(&a) || exists(&b) {
-                // The signal came after both outputs were in place (between the last rename
-                // and the exit): nothing was left to undo, and both are whole. Never one
-                // without the other.
-                eprintln!("{sig} at {moment}: came after the outputs were in place");
-                assert!(
-                    exists(&a) && exists(&b),
-                    "{sig} at {moment}: one output alone: {files:?}"
-                );
-                assert_eq!(read(&a).num_rows() + read(&b).num_rows(), 400_000);
-            }
+        }
+        // Outputs are there when the run finished first, or when the signal came after both
+        // were in place (between the last rename and the exit: nothing was left to undo).
+        // Either way both are whole; never one without the other.
+        if finished || exists(&a) || exists(&b) {
+            assert!(
+                exists(&a) && exists(&b),
+                "{sig} at {moment}: one output alone: {files:?}"
+            );
+            assert_eq!(read(&a).num_rows() + read(&b).num_rows(), 400_000);
         }
         let _ = std::fs::remove_file(&a);
         let _ = std::fs::remove_file(&b);
