@@ -75,7 +75,8 @@ impl Table {
 
     /// [`Table::read_available_viewing`], and `then` of the table as soon as it is decoded,
     /// while the file's fingerprint is still being made beside it (the table it sees has no
-    /// fingerprint yet): what the caller takes out of the columns costs nothing then.
+    /// fingerprint yet): what the caller does with the columns (takes them out, or fits on
+    /// them, as `vectorize fit` does) starts without waiting for the hash.
     pub fn read_available_viewing_then<T: Send>(
         path: &str,
         columns: &[&str],
