@@ -21,8 +21,9 @@ use parquet::arrow::arrow_writer::ArrowWriterOptions;
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::{EnabledStatistics, WriterProperties};
-use parquet::schema::types::ColumnPath;
+use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
+use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::{ColumnDescPtr, ColumnPath};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -753,6 +754,8 @@ fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenan
             // statistics either: the smallest and largest feature index or weight of a whole
             // row group lets no reader skip anything, and finding them was a look at every
             // value (encoding both columns 0.3-0.5 ms faster, medians of 31 alternated runs).
+            // Lists of such numbers that are never null are then written by `lists`, not by the
+            // column writer (see `bulk_lists`).
             DataType::List(item) => {
                 let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
                 match item.data_type() {
@@ -802,6 +805,7 @@ pub fn write_parquet_staged_to(
     let known: Vec<Option<&ArrayRef>> = (0..schema.fields().len()).map(|c| early.get(c)).collect();
     let (props, schema) = properties(&schema, &known, prov);
     let (mut file, factory) = writer(out, &schema, props)?.into_serialized_writer()?;
+    let bulk = bulk_lists(&file, &schema)?;
     let mut first = column_writers(&factory, &schema, 0)?;
     let rest = first.split_off(early.len());
     let tasks = |from: usize, writers: Vec<Vec<ArrowColumnWriter>>| -> Vec<Task> {
@@ -810,10 +814,10 @@ pub fn write_parquet_staged_to(
     };
     let (group, late) = rayon::join(
         || -> Result<_> {
-            let chunks = encode_tasks(&schema, &early, tasks(0, first))?;
+            let chunks = encode_tasks(&schema, &early, tasks(0, first), &bulk, true)?;
             let mut group = file.next_row_group()?;
             for chunk in chunks.into_iter().flat_map(|c| c.1) {
-                chunk.append_to_row_group(&mut group)?;
+                chunk.append_to(&mut group)?;
             }
             Ok(group)
         },
@@ -823,9 +827,9 @@ pub fn write_parquet_staged_to(
     let n_early = early.len();
     // Checks the late columns' types and lengths against the schema and the early ones.
     let batch = RecordBatch::try_new(schema.clone(), early.into_iter().chain(late).collect())?;
-    let chunks = encode_tasks(&schema, batch.columns(), tasks(n_early, rest))?;
+    let chunks = encode_tasks(&schema, batch.columns(), tasks(n_early, rest), &bulk, true)?;
     for chunk in chunks.into_iter().flat_map(|c| c.1) {
-        chunk.append_to_row_group(&mut group)?;
+        chunk.append_to(&mut group)?;
     }
     group.close()?;
     file.close()?;
@@ -881,38 +885,36 @@ fn encode<W: std::io::Write + Send>(
     // The writer's own row groups: this many rows each, the last one the rest.
     let per_group = props.max_row_group_row_count().unwrap_or(usize::MAX).max(1);
     let schema = batch.schema();
-    let mut w = writer(out, &schema, props)?;
+    let w = writer(out, &schema, props)?;
     let rows = batch.num_rows();
     // The rows of each row group, as (first, end).
     let groups: Vec<(usize, usize)> = (0..rows)
         .step_by(per_group)
         .map(|g| (g, rows.min(g + per_group)))
         .collect();
-    if !parallel || rows == 0 {
-        for &group in &groups {
-            for (at, n) in slices(group) {
-                w.write(&batch.slice(at, n))?;
-            }
-        }
+    if rows == 0 {
         w.close()?;
         return Ok(());
     }
-    // Row groups and their columns are encoded and compressed independently: every column of
-    // every row group is encoded in parallel, and appended in order, the bytes the writer
-    // would produce one after the other (see the test).
+    // Row groups and their columns are encoded independently: every column of every row group
+    // is encoded (in parallel when asked), and appended in order, the bytes the writer would
+    // produce one after the other (see the test).
     let (mut file, factory) = w.into_serialized_writer()?;
+    let bulk = bulk_lists(&file, &schema)?;
     let mut work = Vec::new();
     for (g, &group) in groups.iter().enumerate() {
         for (c, writers) in column_writers(&factory, &schema, g)?.into_iter().enumerate() {
             work.push((g, group, c, writers));
         }
     }
-    let mut chunks = encode_tasks(&schema, batch.columns(), work)?.into_iter().peekable();
+    let mut chunks = encode_tasks(&schema, batch.columns(), work, &bulk, parallel)?
+        .into_iter()
+        .peekable();
     for g in 0..groups.len() {
         let mut group = file.next_row_group()?;
         while let Some((_, closed)) = chunks.next_if(|c| c.0 == g) {
             for chunk in closed {
-                chunk.append_to_row_group(&mut group)?;
+                chunk.append_to(&mut group)?;
             }
         }
         group.close()?;
@@ -941,12 +943,22 @@ fn writer<W: std::io::Write + Send>(out: W, schema: &SchemaRef, props: WriterPro
     Ok(ArrowWriter::try_new_with_options(out, schema.clone(), options)?)
 }
 
-/// Each row group's rows are handed to the writer SLICE_ROWS at a time, on every path alike
-/// (where a write call ends decides where the writer's pages end, so the bytes agree).
+/// Each row group's rows are handed to a column writer SLICE_ROWS at a time, sequential or in
+/// parallel alike (where a write call ends decides where the writer's pages end, so the bytes
+/// agree).
 fn slices((from, to): (usize, usize)) -> impl Iterator<Item = (usize, usize)> {
     (from..to)
         .step_by(SLICE_ROWS)
         .map(move |at| (at, SLICE_ROWS.min(to - at)))
+}
+
+/// How many leaves (Parquet columns) each top-level column of `schema` has.
+fn leaf_counts(schema: &SchemaRef) -> Result<Vec<usize>> {
+    schema
+        .fields()
+        .iter()
+        .map(|f| Ok(compute_leaves(f, &arrow::array::new_empty_array(f.data_type()))?.len()))
+        .collect()
 }
 
 /// The column writers of row group `g`, one list per top-level column of `schema` (a column
@@ -957,46 +969,115 @@ fn column_writers(
     g: usize,
 ) -> Result<Vec<Vec<ArrowColumnWriter>>> {
     let mut writers = factory.create_column_writers(g)?.into_iter();
-    schema
-        .fields()
-        .iter()
-        .map(|f| {
-            let leaves = compute_leaves(f, &arrow::array::new_empty_array(f.data_type()))?.len();
-            Ok(writers.by_ref().take(leaves).collect())
-        })
+    leaf_counts(schema)?
+        .into_iter()
+        .map(|leaves| Ok(writers.by_ref().take(leaves).collect()))
         .collect()
+}
+
+/// Per top-level column of `schema`: the descriptor of its one leaf when it is a list column
+/// that [`crate::plumbing::lists`] writes in bulk, None for the column writer. Only where the file's
+/// properties ask for what that module writes (version 1 pages, uncompressed, no dictionary,
+/// statistics or bloom filter, the encoding it uses), so the properties stay the one place
+/// that decides how a column is stored.
+fn bulk_lists<W: std::io::Write + Send>(
+    file: &SerializedFileWriter<W>,
+    schema: &SchemaRef,
+) -> Result<Vec<Option<ColumnDescPtr>>> {
+    let (descr, props) = (file.schema_descr(), file.properties());
+    let mut leaf = 0;
+    let mut bulk = Vec::new();
+    for (f, leaves) in schema.fields().iter().zip(leaf_counts(schema)?) {
+        let column = descr.column(leaf);
+        leaf += leaves;
+        let DataType::List(item) = f.data_type() else {
+            bulk.push(None);
+            continue;
+        };
+        let path = column.path();
+        let encoding = match item.data_type() {
+            DataType::Int32 | DataType::UInt32 => Some(Encoding::DELTA_BINARY_PACKED),
+            DataType::Float32 | DataType::Float64 => None,
+            _ => {
+                bulk.push(None);
+                continue;
+            }
+        };
+        let fits = leaves == 1
+            && props.writer_version() == WriterVersion::PARQUET_1_0
+            && props.compression(path) == Compression::UNCOMPRESSED
+            && !props.dictionary_enabled(path)
+            && props.statistics_enabled(path) == EnabledStatistics::None
+            && props.bloom_filter_properties(path).is_none()
+            && props.encoding(path) == encoding;
+        bulk.push(fits.then_some(column));
+    }
+    Ok(bulk)
+}
+
+/// A column chunk encoded, to append to its row group.
+enum Chunk {
+    /// By the Parquet crate's column writer.
+    Writer(ArrowColumnChunk),
+    /// By [`crate::plumbing::lists`].
+    Bulk(bytes::Bytes, parquet::column::writer::ColumnCloseResult),
+}
+
+impl Chunk {
+    fn append_to<W: std::io::Write + Send>(
+        self,
+        group: &mut parquet::file::writer::SerializedRowGroupWriter<'_, W>,
+    ) -> Result<()> {
+        match self {
+            Chunk::Writer(c) => c.append_to_row_group(group)?,
+            Chunk::Bulk(bytes, close) => group.append_column(&bytes, close)?,
+        }
+        Ok(())
+    }
 }
 
 /// A column's rows in one row group, to encode: (row group, its rows as (first, end), the
 /// column's index, its writers).
 type Task = (usize, (usize, usize), usize, Vec<ArrowColumnWriter>);
 
-/// Encode every task in parallel: each one's closed chunks, with its row group, in task order.
+/// Encode every task (on the thread pool when `parallel`): each one's closed chunks, with its
+/// row group, in task order. A list column with a `bulk` descriptor goes to
+/// [`crate::plumbing::lists`] when its array fits.
 fn encode_tasks(
     schema: &SchemaRef,
     columns: &[ArrayRef],
     tasks: Vec<Task>,
-) -> Result<Vec<(usize, Vec<ArrowColumnChunk>)>> {
+    bulk: &[Option<ColumnDescPtr>],
+    parallel: bool,
+) -> Result<Vec<(usize, Vec<Chunk>)>> {
     // Each task computes its column's levels a slice at a time and writes them: the levels of a
     // whole list column (a usize per value, grown by doubling) were 14 of the 32 MB `vectorize
     // fit` peaked at, every page of it a page fault.
-    tasks
-        .into_par_iter()
-        .map(|(g, group, c, mut writers)| {
-            let column = &columns[c];
-            for (at, n) in slices(group) {
-                let leaves = compute_leaves(schema.field(c), &column.slice(at, n))?;
-                for (writer, leaf) in writers.iter_mut().zip(&leaves) {
-                    writer.write(leaf)?;
-                }
+    let task = |(g, group, c, mut writers): Task| -> Result<(usize, Vec<Chunk>)> {
+        let column = &columns[c];
+        if let (Some(descr), Some(list)) = (&bulk[c], column.as_list_opt::<i32>())
+            && let Some((bytes, close)) =
+                crate::plumbing::lists::list_chunk(descr, &list.slice(group.0, group.1 - group.0))?
+        {
+            return Ok((g, vec![Chunk::Bulk(bytes, close)]));
+        }
+        for (at, n) in slices(group) {
+            let leaves = compute_leaves(schema.field(c), &column.slice(at, n))?;
+            for (writer, leaf) in writers.iter_mut().zip(&leaves) {
+                writer.write(leaf)?;
             }
-            let closed = writers
-                .into_iter()
-                .map(|w| w.close())
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            Ok((g, closed))
-        })
-        .collect()
+        }
+        let closed = writers
+            .into_iter()
+            .map(|w| Ok(Chunk::Writer(w.close()?)))
+            .collect::<Result<Vec<_>>>()?;
+        Ok((g, closed))
+    };
+    if parallel {
+        tasks.into_par_iter().map(task).collect()
+    } else {
+        tasks.into_iter().map(task).collect()
+    }
 }
 
 /// Rows per write call when encoding: small enough that a slice's levels stay in the cache and

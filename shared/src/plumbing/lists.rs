@@ -1,0 +1,301 @@
+//! Parquet column chunks of list columns that are never null and hold no nulls (the features'
+//! `indices` and `values`: one list per row, of numbers), encoded in bulk.
+//!
+//! The Parquet crate's column writer takes each value's repetition and definition levels
+//! through its run-length encoder one call at a time, and its delta encoder a value at a time
+//! through a buffer of 64-bit deltas: the two list columns of `vectorize fit`'s 47k rows (365k
+//! numbers each) took 2.5 and 3.7 ms of its CPU, a quarter of the process's wall time. For
+//! such a column the levels follow from the row offsets alone: a row of k items has the
+//! repetition levels 0 then k - 1 ones, and every item the definition level 1 (an empty row is
+//! one entry of level 0 in both). They are written here as one bit-packed run and a few
+//! run-length runs per page, the items as their bytes (plain) or in blocks of deltas, and the
+//! pages are framed by the crate's own page writer, so the chunk is appended to a row group as
+//! any column writer's is. The encodings are the ones the column writer would choose for the
+//! column (see `table::properties`): readers see the same kind of file.
+//!
+//! Format facts (the Parquet specification, `Encodings.md`): the levels of a version 1 data
+//! page are each prefixed by their length in 4 bytes; the RLE / bit-packing hybrid's run
+//! header is a ULEB128 of `count << 1` (a repeated value follows, in as many bytes as its
+//! bit width needs) or `groups << 1 | 1` (groups of eight values follow, least significant bit
+//! first); DELTA_BINARY_PACKED is a header (block size, miniblocks per block, value count,
+//! first value as zigzag ULEB128), then blocks of a zigzag minimum delta, one bit width per
+//! miniblock, and the miniblocks' deltas less that minimum, bit-packed, the deltas worked
+//! out in the column's 32-bit physical type, wrapping.
+
+use crate::error::{Error, Result};
+use arrow::array::{Array, ListArray};
+use arrow::datatypes::DataType;
+use bytes::Bytes;
+use parquet::basic::{Compression, Encoding, PageType};
+use parquet::column::page::{CompressedPage, Page, PageWriter};
+use parquet::column::writer::ColumnCloseResult;
+use parquet::file::metadata::{ColumnChunkMetaData, OffsetIndexBuilder, PageEncodingStats};
+use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
+use parquet::schema::types::ColumnDescPtr;
+
+/// Rows per page at most: the column writer's default page row limit, so pages are as
+/// readers know them from other writers.
+const PAGE_ROWS: usize = 20_000;
+/// A page's items in bytes at most (the column writer's default page size): long rows make
+/// pages of fewer rows.
+const PAGE_BYTES: usize = 1 << 20;
+/// Deltas per block and miniblocks per block, as the column writer has them.
+const BLOCK: usize = 128;
+const MINIBLOCKS: usize = 4;
+const MINIBLOCK: usize = BLOCK / MINIBLOCKS;
+
+/// How a list column's items are stored.
+enum Items<'a> {
+    /// 32-bit integers (an unsigned one as its bits), DELTA_BINARY_PACKED.
+    Deltas(&'a [u32]),
+    /// Floats as their little-endian bytes, PLAIN; `width` bytes each.
+    Plain { bytes: &'a [u8], width: usize },
+}
+
+impl Items<'_> {
+    fn encoding(&self) -> Encoding {
+        match self {
+            Items::Deltas(_) => Encoding::DELTA_BINARY_PACKED,
+            Items::Plain { .. } => Encoding::PLAIN,
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Items::Deltas(_) => 4,
+            Items::Plain { width, .. } => *width,
+        }
+    }
+
+    /// Items `from..to`, encoded, onto `out`.
+    fn encode(&self, from: usize, to: usize, out: &mut Vec<u8>) {
+        match self {
+            Items::Deltas(v) => deltas(&v[from..to], out),
+            Items::Plain { bytes, width } => out.extend_from_slice(&bytes[from * width..to * width]),
+        }
+    }
+}
+
+/// The column chunk of `list` for the leaf `descr` (bytes, and what appending them to a row
+/// group needs), or None when the column is not one this module writes: nullable lists or
+/// items, items other than 32-bit integers or floats, or a big-endian machine (plain floats
+/// are their memory's bytes). The caller then uses the column writer.
+pub fn list_chunk(descr: &ColumnDescPtr, list: &ListArray) -> Result<Option<(Bytes, ColumnCloseResult)>> {
+    if descr.max_def_level() != 1 || descr.max_rep_level() != 1 || list.null_count() != 0 || cfg!(target_endian = "big")
+    {
+        return Ok(None);
+    }
+    let values = list.values();
+    if values.null_count() != 0 {
+        return Ok(None);
+    }
+    let data = values.to_data();
+    let buffer = &data.buffers()[0];
+    let at = data.offset();
+    let items = match values.data_type() {
+        DataType::UInt32 | DataType::Int32 => Items::Deltas(&buffer.typed_data::<u32>()[at..]),
+        DataType::Float32 => Items::Plain {
+            bytes: &buffer.as_slice()[at * 4..],
+            width: 4,
+        },
+        DataType::Float64 => Items::Plain {
+            bytes: &buffer.as_slice()[at * 8..],
+            width: 8,
+        },
+        _ => return Ok(None),
+    };
+    encode_chunk(descr, list.value_offsets(), &items).map(Some)
+}
+
+/// The pages of the rows whose items start at `offsets` (one more offset than rows, into
+/// `items`), framed by the crate's page writer into one chunk.
+fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result<(Bytes, ColumnCloseResult)> {
+    let rows = offsets.len().saturating_sub(1);
+    let encoding = items.encoding();
+    let mut sink = TrackedWrite::new(Vec::with_capacity(
+        (offsets.last().copied().unwrap_or(0) - offsets.first().copied().unwrap_or(0)).max(0) as usize * items.width()
+            + rows / 4
+            + 64,
+    ));
+    let mut index = OffsetIndexBuilder::new();
+    let (mut levels, mut pages, mut size) = (0u64, 0i32, 0i64);
+    {
+        let mut writer = SerializedPageWriter::new(&mut sink);
+        let mut first = 0;
+        while first < rows {
+            let end = page_end(offsets, first, items.width());
+            let page = &offsets[first..=end];
+            let (from, to) = (page[0] as usize, page[page.len() - 1] as usize);
+            let mut body = Vec::with_capacity((to - from) * items.width() + (end - first) / 4 + 64);
+            let n = page_levels(page, &mut body);
+            items.encode(from, to, &mut body);
+            let page_body = Bytes::from(body);
+            let len = page_body.len();
+            let spec = writer.write_page(CompressedPage::new(
+                Page::DataPage {
+                    buf: page_body,
+                    num_values: u32::try_from(n).map_err(|_| Error::new("a page of over 2^32 list entries"))?,
+                    encoding,
+                    def_level_encoding: Encoding::RLE,
+                    rep_level_encoding: Encoding::RLE,
+                    statistics: None,
+                },
+                len,
+            ))?;
+            index.append_offset_and_size(spec.offset as i64, spec.compressed_size as i32);
+            index.append_row_count((end - first) as i64);
+            levels += n as u64;
+            pages += 1;
+            size += spec.compressed_size as i64;
+            first = end;
+        }
+        writer.close()?;
+    }
+    let bytes = Bytes::from(sink.into_inner()?);
+    let metadata = ColumnChunkMetaData::builder(descr.clone())
+        .set_compression(Compression::UNCOMPRESSED)
+        .set_encodings(vec![Encoding::RLE, encoding])
+        .set_page_encoding_stats(vec![PageEncodingStats {
+            page_type: PageType::DATA_PAGE,
+            encoding,
+            count: pages,
+        }])
+        .set_total_compressed_size(size)
+        .set_total_uncompressed_size(size)
+        .set_num_values(levels as i64)
+        .set_data_page_offset(0)
+        .build()?;
+    let close = ColumnCloseResult {
+        bytes_written: bytes.len() as u64,
+        rows_written: rows as u64,
+        metadata,
+        bloom_filter: None,
+        column_index: None,
+        offset_index: Some(index.build()),
+    };
+    Ok((bytes, close))
+}
+
+/// Where the page starting at row `first` ends: PAGE_ROWS rows, fewer when their items pass
+/// PAGE_BYTES, and always at least one row.
+fn page_end(offsets: &[i32], first: usize, width: usize) -> usize {
+    let rows = offsets.len() - 1;
+    let mut end = rows.min(first + PAGE_ROWS);
+    let limit = (PAGE_BYTES / width) as i64;
+    if (offsets[end] - offsets[first]) as i64 > limit {
+        // The last row whose end is within the limit (a binary search over the offsets).
+        let base = offsets[first] as i64;
+        let within = offsets[first + 1..=end].partition_point(|&o| o as i64 - base <= limit);
+        end = first + within.max(1);
+    }
+    end
+}
+
+/// The repetition and definition levels of the rows starting at `offsets` (one more offset
+/// than rows), each prefixed by its length, onto `out`; how many entries they have.
+fn page_levels(offsets: &[i32], out: &mut Vec<u8>) -> usize {
+    let entries: usize = offsets.windows(2).map(|w| ((w[1] - w[0]) as usize).max(1)).sum();
+    // Repetition: one bit-packed run of every entry's level, all ones but each row's first.
+    let groups = entries.div_ceil(8);
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    uleb128(out, ((groups as u64) << 1) | 1);
+    let bits = out.len();
+    out.resize(bits + groups, 0xFF);
+    let packed = &mut out[bits..];
+    let mut pos = 0;
+    for w in offsets.windows(2) {
+        packed[pos >> 3] &= !(1 << (pos & 7));
+        pos += ((w[1] - w[0]) as usize).max(1);
+    }
+    if !entries.is_multiple_of(8) {
+        // The last group's padding, zero.
+        packed[groups - 1] &= (1u8 << (entries % 8)) - 1;
+    }
+    let len = (out.len() - at - 4) as u32;
+    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    // Definition: runs of ones (items), a zero per empty row.
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    let mut run = (1u8, 0u64);
+    for w in offsets.windows(2) {
+        let (level, n) = if w[1] > w[0] { (1, (w[1] - w[0]) as u64) } else { (0, 1) };
+        if level != run.0 {
+            repeated(out, run);
+            run = (level, 0);
+        }
+        run.1 += n;
+    }
+    repeated(out, run);
+    let len = (out.len() - at - 4) as u32;
+    out[at..at + 4].copy_from_slice(&len.to_le_bytes());
+    entries
+}
+
+/// A run of `count` copies of `level` (bit width 1: one byte holds it); none for no copies.
+fn repeated(out: &mut Vec<u8>, (level, count): (u8, u64)) {
+    if count > 0 {
+        uleb128(out, count << 1);
+        out.push(level);
+    }
+}
+
+fn uleb128(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+/// `values` (32-bit integers, as their bits) DELTA_BINARY_PACKED onto `out`.
+fn deltas(values: &[u32], out: &mut Vec<u8>) {
+    uleb128(out, BLOCK as u64);
+    uleb128(out, MINIBLOCKS as u64);
+    uleb128(out, values.len() as u64);
+    uleb128(out, zigzag(values.first().map_or(0, |&v| v as i32 as i64)));
+    let mut block = [0i32; BLOCK];
+    let mut prev = values.first().copied().unwrap_or(0);
+    for chunk in values.get(1..).unwrap_or(&[]).chunks(BLOCK) {
+        let block = &mut block[..chunk.len()];
+        for (d, &v) in block.iter_mut().zip(chunk) {
+            *d = (v as i32).wrapping_sub(prev as i32);
+            prev = v;
+        }
+        let min = block.iter().copied().min().unwrap_or(0);
+        uleb128(out, zigzag(min as i64));
+        let widths = out.len();
+        out.extend_from_slice(&[0; MINIBLOCKS]);
+        for (m, mini) in block.chunks(MINIBLOCK).enumerate() {
+            let mut packed = [0u32; MINIBLOCK];
+            for (p, &d) in packed.iter_mut().zip(mini) {
+                *p = d.wrapping_sub(min) as u32;
+            }
+            let width = 32 - packed.iter().fold(0, |a, &p| a | p).leading_zeros();
+            out[widths + m] = width as u8;
+            pack(&packed, width, out);
+        }
+    }
+}
+
+/// 32 values of `width` bits each, least significant bit first, onto `out` (4 * width bytes).
+fn pack(values: &[u32; MINIBLOCK], width: u32, out: &mut Vec<u8>) {
+    let (mut acc, mut bits) = (0u64, 0u32);
+    for &v in values {
+        acc |= (v as u64) << bits;
+        bits += width;
+        if bits >= 32 {
+            out.extend_from_slice(&(acc as u32).to_le_bytes());
+            acc >>= 32;
+            bits -= 32;
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "tests/lists.rs"]
+mod tests;
