@@ -8,9 +8,9 @@
 //! such a column the levels follow from the row offsets alone: a row of k items has the
 //! repetition levels 0 then k - 1 ones, and every item the definition level 1 (an empty row is
 //! one entry of level 0 in both). They are written here as one bit-packed run and a few
-//! run-length runs per page, the items as their bytes (plain) or in blocks of deltas, and the
-//! pages are framed by the crate's own page writer, so the chunk is appended to a row group as
-//! any column writer's is. The encodings are the ones the column writer would choose for the
+//! run-length runs per page, the items as their bytes (plain) or in blocks of deltas, each
+//! page behind the header the crate's page writer would give it, and the chunk is appended to
+//! a row group as any column writer's is. The encodings are the ones the column writer would choose for the
 //! column (see `table::properties`): readers see the same kind of file.
 //!
 //! Format facts (the Parquet specification, `Encodings.md`): the levels of a version 1 data
@@ -27,10 +27,8 @@ use arrow::array::{Array, ListArray};
 use arrow::datatypes::DataType;
 use bytes::Bytes;
 use parquet::basic::{Compression, Encoding, PageType};
-use parquet::column::page::{CompressedPage, Page, PageWriter};
 use parquet::column::writer::ColumnCloseResult;
 use parquet::file::metadata::{ColumnChunkMetaData, OffsetIndexBuilder, PageEncodingStats};
-use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
 use parquet::schema::types::ColumnDescPtr;
 
 /// Rows per page at most: the column writer's default page row limit, so pages are as
@@ -60,6 +58,14 @@ impl Items<'_> {
         }
     }
 
+    /// The encoding's number in the Parquet format (its Thrift enum).
+    fn format_encoding(&self) -> i32 {
+        match self {
+            Items::Deltas(_) => 5,
+            Items::Plain { .. } => 0,
+        }
+    }
+
     fn width(&self) -> usize {
         match self {
             Items::Deltas(_) => 4,
@@ -67,11 +73,14 @@ impl Items<'_> {
         }
     }
 
-    /// Items `from..to`, encoded, onto `out`.
-    fn encode(&self, from: usize, to: usize, out: &mut Vec<u8>) {
+    /// Items `from..to`: encoded onto `scratch` (deltas), or their bytes as they are (plain).
+    fn encode<'b>(&'b self, from: usize, to: usize, scratch: &mut Vec<u8>) -> &'b [u8] {
         match self {
-            Items::Deltas(v) => deltas(&v[from..to], out),
-            Items::Plain { bytes, width } => out.extend_from_slice(&bytes[from * width..to * width]),
+            Items::Deltas(v) => {
+                deltas(&v[from..to], scratch);
+                &[]
+            }
+            Items::Plain { bytes, width } => &bytes[from * width..to * width],
         }
     }
 }
@@ -108,50 +117,39 @@ pub fn list_chunk(descr: &ColumnDescPtr, list: &ListArray) -> Result<Option<(Byt
 }
 
 /// The pages of the rows whose items start at `offsets` (one more offset than rows, into
-/// `items`), framed by the crate's page writer into one chunk.
+/// `items`), back to back in one buffer: a page header, then the levels and items. Each page's
+/// levels (and deltas) are made in a scratch buffer first, as the header ahead of them holds
+/// their size; plain items are copied once, from the array into the chunk.
 fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result<(Bytes, ColumnCloseResult)> {
     let rows = offsets.len().saturating_sub(1);
-    let encoding = items.encoding();
-    let mut sink = TrackedWrite::new(Vec::with_capacity(
-        (offsets.last().copied().unwrap_or(0) - offsets.first().copied().unwrap_or(0)).max(0) as usize * items.width()
-            + rows / 4
-            + 64,
-    ));
+    let n_items = (offsets.last().copied().unwrap_or(0) - offsets.first().copied().unwrap_or(0)).max(0) as usize;
+    // Room for every page at its largest (deltas of 32 bits and each block's head; every
+    // level in a byte): what is never written is never touched.
+    let mut out = Vec::with_capacity(n_items * items.width() + n_items / 16 + rows / 4 + (rows / PAGE_ROWS + 1) * 64);
+    let mut scratch = Vec::new();
     let mut index = OffsetIndexBuilder::new();
-    let (mut levels, mut pages, mut size) = (0u64, 0i32, 0i64);
-    {
-        let mut writer = SerializedPageWriter::new(&mut sink);
-        let mut first = 0;
-        while first < rows {
-            let end = page_end(offsets, first, items.width());
-            let page = &offsets[first..=end];
-            let (from, to) = (page[0] as usize, page[page.len() - 1] as usize);
-            let mut body = Vec::with_capacity((to - from) * items.width() + (end - first) / 4 + 64);
-            let n = page_levels(page, &mut body);
-            items.encode(from, to, &mut body);
-            let page_body = Bytes::from(body);
-            let len = page_body.len();
-            let spec = writer.write_page(CompressedPage::new(
-                Page::DataPage {
-                    buf: page_body,
-                    num_values: u32::try_from(n).map_err(|_| Error::new("a page of over 2^32 list entries"))?,
-                    encoding,
-                    def_level_encoding: Encoding::RLE,
-                    rep_level_encoding: Encoding::RLE,
-                    statistics: None,
-                },
-                len,
-            ))?;
-            index.append_offset_and_size(spec.offset as i64, spec.compressed_size as i32);
-            index.append_row_count((end - first) as i64);
-            levels += n as u64;
-            pages += 1;
-            size += spec.compressed_size as i64;
-            first = end;
-        }
-        writer.close()?;
+    let (mut levels, mut pages) = (0u64, 0i32);
+    let mut first = 0;
+    while first < rows {
+        let end = page_end(offsets, first, items.width());
+        let page = &offsets[first..=end];
+        scratch.clear();
+        let n = page_levels(page, &mut scratch);
+        let plain = items.encode(page[0] as usize, page[page.len() - 1] as usize, &mut scratch);
+        let size = scratch.len() + plain.len();
+        let at = out.len();
+        page_header(&mut out, n, items.format_encoding(), size)?;
+        out.extend_from_slice(&scratch);
+        out.extend_from_slice(plain);
+        let len = i32::try_from(out.len() - at).map_err(|_| Error::new("a page of over 2 GB"))?;
+        index.append_offset_and_size(at as i64, len);
+        index.append_row_count((end - first) as i64);
+        levels += n as u64;
+        pages += 1;
+        first = end;
     }
-    let bytes = Bytes::from(sink.into_inner()?);
+    let encoding = items.encoding();
+    let size = out.len() as i64;
     let metadata = ColumnChunkMetaData::builder(descr.clone())
         .set_compression(Compression::UNCOMPRESSED)
         .set_encodings(vec![Encoding::RLE, encoding])
@@ -166,14 +164,47 @@ fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result
         .set_data_page_offset(0)
         .build()?;
     let close = ColumnCloseResult {
-        bytes_written: bytes.len() as u64,
+        bytes_written: size as u64,
         rows_written: rows as u64,
         metadata,
         bloom_filter: None,
         column_index: None,
         offset_index: Some(index.build()),
     };
-    Ok((bytes, close))
+    Ok((Bytes::from(out), close))
+}
+
+/// A version 1 data page's header (Thrift's compact protocol): uncompressed, `entries` level
+/// entries, the items in `encoding` (its format number), both levels RLE, no statistics and
+/// no checksum, as the crate's page writer frames such a page (see the test).
+fn page_header(out: &mut Vec<u8>, entries: usize, encoding: i32, size: usize) -> Result<()> {
+    const I32: u8 = 5;
+    const STRUCT: u8 = 12;
+    const RLE: i32 = 3;
+    let too_big = || Error::new("a page of over 2^31 bytes or level entries");
+    let size = i32::try_from(size).map_err(|_| too_big())?;
+    let entries = i32::try_from(entries).map_err(|_| too_big())?;
+    // Fields by the step from the previous field's id, and their type.
+    let field = |out: &mut Vec<u8>, step: u8, kind: u8| out.push(step << 4 | kind);
+    let int = |out: &mut Vec<u8>, v: i32| uleb128(out, ((v << 1) ^ (v >> 31)) as u32 as u64);
+    field(out, 1, I32); // type: DATA_PAGE
+    int(out, 0);
+    field(out, 1, I32); // uncompressed_page_size
+    int(out, size);
+    field(out, 1, I32); // compressed_page_size
+    int(out, size);
+    field(out, 2, STRUCT); // data_page_header (field 5)
+    field(out, 1, I32); // num_values
+    int(out, entries);
+    field(out, 1, I32); // encoding
+    int(out, encoding);
+    field(out, 1, I32); // definition_level_encoding
+    int(out, RLE);
+    field(out, 1, I32); // repetition_level_encoding
+    int(out, RLE);
+    out.push(0); // end of data_page_header
+    out.push(0); // end of the page header
+    Ok(())
 }
 
 /// Where the page starting at row `first` ends: PAGE_ROWS rows, fewer when their items pass

@@ -231,3 +231,36 @@ fn columns_it_does_not_write_are_left_to_the_column_writer() {
     assert!(written(&with_nulls).is_none());
     assert!(written(&lists(&[1, 1], Arc::new(StringArray::from(vec!["a", "b"])))).is_none());
 }
+
+#[test]
+fn page_headers_are_the_ones_the_crate_writes() {
+    use parquet::column::page::{CompressedPage, Page, PageWriter};
+    use parquet::file::writer::{SerializedPageWriter, TrackedWrite};
+    for (entries, encoding, size) in [
+        (0, Encoding::PLAIN, 0),
+        (1, Encoding::DELTA_BINARY_PACKED, 63),
+        (364_715, Encoding::PLAIN, 1_504_572),
+        (1 << 30, Encoding::DELTA_BINARY_PACKED, 70_000),
+    ] {
+        let mut sink = TrackedWrite::new(Vec::new());
+        let mut w = SerializedPageWriter::new(&mut sink);
+        let page = Page::DataPage {
+            buf: Bytes::from(vec![7u8; size]),
+            num_values: entries as u32,
+            encoding,
+            def_level_encoding: Encoding::RLE,
+            rep_level_encoding: Encoding::RLE,
+            statistics: None,
+        };
+        w.write_page(CompressedPage::new(page, size)).unwrap();
+        w.close().unwrap();
+        let theirs = sink.into_inner().unwrap();
+        let format = if encoding == Encoding::PLAIN { 0 } else { 5 };
+        let mut ours = Vec::new();
+        page_header(&mut ours, entries, format, size).unwrap();
+        assert_eq!(ours, theirs[..theirs.len() - size], "{entries} entries, {size} bytes");
+    }
+    // Sizes a header cannot hold are an error, not a wrapped number.
+    assert!(page_header(&mut Vec::new(), 1 << 31, 0, 1).is_err());
+    assert!(page_header(&mut Vec::new(), 1, 0, 1 << 31).is_err());
+}
