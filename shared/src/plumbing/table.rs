@@ -1020,7 +1020,10 @@ enum Chunk {
     /// By the Parquet crate's column writer.
     Writer(ArrowColumnChunk),
     /// By [`crate::plumbing::lists`].
-    Bulk(bytes::Bytes, parquet::column::writer::ColumnCloseResult),
+    Bulk(
+        crate::plumbing::lists::Pieces,
+        parquet::column::writer::ColumnCloseResult,
+    ),
 }
 
 impl Chunk {

@@ -264,3 +264,44 @@ fn page_headers_are_the_ones_the_crate_writes() {
     assert!(page_header(&mut Vec::new(), 1 << 31, 0, 1).is_err());
     assert!(page_header(&mut Vec::new(), 1, 0, 1 << 31).is_err());
 }
+
+#[test]
+fn a_chunk_in_pieces_reads_as_one() {
+    let list = lists(
+        &[3, 0, 5, 2],
+        Arc::new(Float32Array::from_iter_values((0..10).map(|i| i as f32))),
+    );
+    let schema = Arc::new(Schema::new(vec![Field::new("x", list.data_type().clone(), false)]));
+    let mut sink = Vec::new();
+    let (file, _) = ArrowWriter::try_new(&mut sink, schema, None)
+        .unwrap()
+        .into_serialized_writer()
+        .unwrap();
+    let (pieces, close) = list_chunk(&file.schema_descr().column(0), &list).unwrap().unwrap();
+    // A header and levels, then the floats, still in the array.
+    assert_eq!(pieces.parts.len(), 2);
+    assert_eq!(pieces.parts[1].as_ptr(), list.values().to_data().buffers()[0].as_ptr());
+    let mut whole = Vec::new();
+    pieces.get_read(0).unwrap().read_to_end(&mut whole).unwrap();
+    assert_eq!(whole.len() as u64, pieces.len());
+    assert_eq!(pieces.len(), close.metadata.compressed_size() as u64);
+    for start in [
+        0,
+        1,
+        pieces.parts[0].len() - 1,
+        pieces.parts[0].len(),
+        whole.len() - 3,
+        whole.len(),
+    ] {
+        let mut rest = Vec::new();
+        pieces.get_read(start as u64).unwrap().read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, whole[start..], "from {start}");
+        let n = (whole.len() - start).min(7);
+        assert_eq!(
+            pieces.get_bytes(start as u64, n).unwrap(),
+            whole[start..start + n],
+            "from {start}"
+        );
+    }
+    assert!(pieces.get_bytes(whole.len() as u64 - 2, 3).is_err());
+}
