@@ -6,16 +6,16 @@
 //! - [`clock`]: Unix time now (overridable for tests) and RFC 3339 formatting
 //! - [`history`]: history files, one JSON line per run, appended and read back
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header
-//! - [`lists`]: Parquet column chunks of never-null list columns (the features), encoded in bulk
+//! - [`bulk`]: Parquet column chunks of never-null columns (the features' lists, ids, times), encoded in bulk
 //! - [`ranged`]: a Parquet file's bytes for the decoder: whole, or only the chunks it decodes
 //! - [`table`]: Parquet tables in and out, provenance metadata, the stories table
 
 pub mod artifact;
+pub(crate) mod bulk;
 pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod history;
 pub mod io;
-pub(crate) mod lists;
 pub mod ranged;
 pub mod table;

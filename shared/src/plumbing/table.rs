@@ -754,8 +754,8 @@ fn properties(schema: &SchemaRef, columns: &[Option<&ArrayRef>], prov: &Provenan
             // statistics either: the smallest and largest feature index or weight of a whole
             // row group lets no reader skip anything, and finding them was a look at every
             // value (encoding both columns 0.3-0.5 ms faster, medians of 31 alternated runs).
-            // Lists of such numbers that are never null are then written by `lists`, not by the
-            // column writer (see `bulk_lists`).
+            // Lists of such numbers that are never null are then written by `bulk`, not by the
+            // column writer (see `bulk_columns`).
             DataType::List(item) => {
                 let path = ColumnPath::new(vec![f.name().clone(), "list".into(), item.name().clone()]);
                 match item.data_type() {
@@ -805,7 +805,7 @@ pub fn write_parquet_staged_to(
     let known: Vec<Option<&ArrayRef>> = (0..schema.fields().len()).map(|c| early.get(c)).collect();
     let (props, schema) = properties(&schema, &known, prov);
     let (mut file, factory) = writer(out, &schema, props)?.into_serialized_writer()?;
-    let bulk = bulk_lists(&file, &schema)?;
+    let bulk = bulk_columns(&file, &schema)?;
     let mut first = column_writers(&factory, &schema, 0)?;
     let rest = first.split_off(early.len());
     let tasks = |from: usize, writers: Vec<Vec<ArrowColumnWriter>>| -> Vec<Task> {
@@ -900,7 +900,7 @@ fn encode<W: std::io::Write + Send>(
     // is encoded (in parallel when asked), and appended in order, the bytes the writer would
     // produce one after the other (see the test).
     let (mut file, factory) = w.into_serialized_writer()?;
-    let bulk = bulk_lists(&file, &schema)?;
+    let bulk = bulk_columns(&file, &schema)?;
     let mut work = Vec::new();
     for (g, &group) in groups.iter().enumerate() {
         for (c, writers) in column_writers(&factory, &schema, g)?.into_iter().enumerate() {
@@ -975,42 +975,67 @@ fn column_writers(
         .collect()
 }
 
-/// Per top-level column of `schema`: the descriptor of its one leaf when it is a list column
-/// that [`crate::plumbing::lists`] writes in bulk, None for the column writer. Only where the file's
-/// properties ask for what that module writes (version 1 pages, uncompressed, no dictionary,
-/// statistics or bloom filter, the encoding it uses), so the properties stay the one place
-/// that decides how a column is stored.
-fn bulk_lists<W: std::io::Write + Send>(
+/// A column [`crate::plumbing::bulk`] writes instead of the column writer.
+#[derive(Clone)]
+enum Bulk {
+    /// A list of numbers (the features' rows).
+    List(ColumnDescPtr),
+    /// 64-bit whole numbers, with statistics at `stats`, in pages of `page_rows` rows.
+    Whole {
+        descr: ColumnDescPtr,
+        stats: EnabledStatistics,
+        page_rows: usize,
+    },
+}
+
+/// Per top-level column of `schema`: how [`crate::plumbing::bulk`] writes it, or None for the
+/// column writer. Only where the file's properties ask for what that module writes (version 1
+/// pages, uncompressed, no dictionary or bloom filter, the encoding it uses, an offset index,
+/// no statistics in page headers; no statistics at all for lists), so the properties stay the
+/// one place that decides how a column is stored. Whether a column's array fits (no nulls) is
+/// decided when it is encoded.
+fn bulk_columns<W: std::io::Write + Send>(
     file: &SerializedFileWriter<W>,
     schema: &SchemaRef,
-) -> Result<Vec<Option<ColumnDescPtr>>> {
+) -> Result<Vec<Option<Bulk>>> {
     let (descr, props) = (file.schema_descr(), file.properties());
     let mut leaf = 0;
     let mut bulk = Vec::new();
     for (f, leaves) in schema.fields().iter().zip(leaf_counts(schema)?) {
         let column = descr.column(leaf);
         leaf += leaves;
-        let DataType::List(item) = f.data_type() else {
-            bulk.push(None);
-            continue;
-        };
         let path = column.path();
-        let encoding = match item.data_type() {
-            DataType::Int32 | DataType::UInt32 => Some(Encoding::DELTA_BINARY_PACKED),
-            DataType::Float32 | DataType::Float64 => None,
-            _ => {
-                bulk.push(None);
-                continue;
-            }
-        };
-        let fits = leaves == 1
+        let plain = leaves == 1
             && props.writer_version() == WriterVersion::PARQUET_1_0
             && props.compression(path) == Compression::UNCOMPRESSED
             && !props.dictionary_enabled(path)
-            && props.statistics_enabled(path) == EnabledStatistics::None
             && props.bloom_filter_properties(path).is_none()
-            && props.encoding(path) == encoding;
-        bulk.push(fits.then_some(column));
+            && !props.offset_index_disabled()
+            && !props.write_page_header_statistics(path);
+        let deltas = props.encoding(path) == Some(Encoding::DELTA_BINARY_PACKED);
+        let stats = props.statistics_enabled(path);
+        bulk.push(match f.data_type() {
+            DataType::List(item) if plain && stats == EnabledStatistics::None => match item.data_type() {
+                DataType::Int32 | DataType::UInt32 if deltas => Some(Bulk::List(column)),
+                DataType::Float32 | DataType::Float64 if props.encoding(path).is_none() => Some(Bulk::List(column)),
+                _ => None,
+            },
+            // The column writer ends a page after the first batch of `write_batch_size` values
+            // that reaches the page row limit (slices of SLICE_ROWS rows keep the batches
+            // aligned), or once its estimate of the page passes the page size, which deltas of
+            // 64 bits (9 bytes a value with their blocks' heads) do not reach first here.
+            DataType::Int64 if plain && deltas => {
+                let batch = props.write_batch_size().max(1);
+                let page_rows = props.data_page_row_count_limit().max(1).div_ceil(batch) * batch;
+                (SLICE_ROWS.is_multiple_of(batch) && page_rows.saturating_mul(9) < props.data_page_size_limit())
+                    .then_some(Bulk::Whole {
+                        descr: column,
+                        stats,
+                        page_rows,
+                    })
+            }
+            _ => None,
+        });
     }
     Ok(bulk)
 }
@@ -1019,9 +1044,9 @@ fn bulk_lists<W: std::io::Write + Send>(
 enum Chunk {
     /// By the Parquet crate's column writer.
     Writer(ArrowColumnChunk),
-    /// By [`crate::plumbing::lists`].
+    /// By [`crate::plumbing::bulk`].
     Bulk(
-        crate::plumbing::lists::Pieces,
+        crate::plumbing::bulk::Pieces,
         parquet::column::writer::ColumnCloseResult,
     ),
 }
@@ -1044,13 +1069,13 @@ impl Chunk {
 type Task = (usize, (usize, usize), usize, Vec<ArrowColumnWriter>);
 
 /// Encode every task (on the thread pool when `parallel`): each one's closed chunks, with its
-/// row group, in task order. A list column with a `bulk` descriptor goes to
-/// [`crate::plumbing::lists`] when its array fits.
+/// row group, in task order. A column with a `bulk` entry goes to [`crate::plumbing::bulk`]
+/// when its array fits.
 fn encode_tasks(
     schema: &SchemaRef,
     columns: &[ArrayRef],
     tasks: Vec<Task>,
-    bulk: &[Option<ColumnDescPtr>],
+    bulk: &[Option<Bulk>],
     parallel: bool,
 ) -> Result<Vec<(usize, Vec<Chunk>)>> {
     // Each task computes its column's levels a slice at a time and writes them: the levels of a
@@ -1058,11 +1083,26 @@ fn encode_tasks(
     // fit` peaked at, every page of it a page fault.
     let task = |(g, group, c, mut writers): Task| -> Result<(usize, Vec<Chunk>)> {
         let column = &columns[c];
-        if let (Some(descr), Some(list)) = (&bulk[c], column.as_list_opt::<i32>())
-            && let Some((bytes, close)) =
-                crate::plumbing::lists::list_chunk(descr, &list.slice(group.0, group.1 - group.0))?
-        {
-            return Ok((g, vec![Chunk::Bulk(bytes, close)]));
+        let rows = column.slice(group.0, group.1 - group.0);
+        let bulk = match &bulk[c] {
+            Some(Bulk::List(descr)) => match rows.as_list_opt::<i32>() {
+                Some(list) => crate::plumbing::bulk::list_chunk(descr, list)?,
+                None => None,
+            },
+            Some(Bulk::Whole {
+                descr,
+                stats,
+                page_rows,
+            }) => match rows.as_primitive_opt::<arrow::datatypes::Int64Type>() {
+                Some(v) if v.null_count() == 0 && descr.max_def_level() == 0 && descr.max_rep_level() == 0 => Some(
+                    crate::plumbing::bulk::whole_chunk(descr, v.values(), *stats, *page_rows)?,
+                ),
+                _ => None,
+            },
+            None => None,
+        };
+        if let Some((pieces, close)) = bulk {
+            return Ok((g, vec![Chunk::Bulk(pieces, close)]));
         }
         for (at, n) in slices(group) {
             let leaves = compute_leaves(schema.field(c), &column.slice(at, n))?;

@@ -427,3 +427,61 @@ fn whole_numbers_are_deltas_and_read_back_exactly() {
     }
     std::fs::remove_file(&p).unwrap();
 }
+
+/// Columns of whole numbers that are never null are encoded by `bulk`, not the column writer,
+/// and come out byte for byte as the column writer writes them: pages, offset index, the
+/// chunk's statistics and the column index, with page boundaries on both sides of the page
+/// row limit.
+#[test]
+fn whole_numbers_in_bulk_are_the_column_writers_bytes() {
+    let prov = Provenance::new("test", vec![]);
+    for rows in [1usize, 2, 129, 1023, 1024, 20_479, 20_480, 20_481, 61_441] {
+        let n = rows as i64;
+        let mixed = |i: i64| (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) as i64 >> (i % 60);
+        let cols: Vec<(&str, Vec<i64>)> = vec![
+            ("ascending", (0..n).map(|i| 40_000_000 + 3 * i + i % 7).collect()),
+            ("descending", (0..n).map(|i| 1_700_000_000 - 5 * i).collect()),
+            ("mixed", (0..n).map(mixed).collect()),
+            (
+                "extremes",
+                (0..n)
+                    .map(|i| if i % 3 == 0 { i64::MIN } else { i64::MAX - i })
+                    .collect(),
+            ),
+            ("constant", vec![7; rows]),
+        ];
+        let schema = Arc::new(Schema::new(
+            cols.iter()
+                .map(|(name, _)| Field::new(*name, DataType::Int64, false))
+                .collect::<Vec<_>>(),
+        ));
+        let arrays: Vec<ArrayRef> = cols
+            .into_iter()
+            .map(|(_, v)| Arc::new(Int64Array::from(v)) as ArrayRef)
+            .collect();
+        let batch = RecordBatch::try_new(schema.clone(), arrays).unwrap();
+        let known: Vec<Option<&ArrayRef>> = batch.columns().iter().map(Some).collect();
+        let (props, schema) = properties(&schema, &known, &prov);
+        let batch = batch.with_schema(schema.clone()).unwrap();
+        // Every column here goes to `bulk`.
+        let (file, _) = writer(Vec::new(), &schema, props.clone())
+            .unwrap()
+            .into_serialized_writer()
+            .unwrap();
+        let bulk = bulk_columns(&file, &schema).unwrap();
+        assert!(
+            bulk.iter().all(|b| matches!(b, Some(Bulk::Whole { .. }))),
+            "{rows} rows"
+        );
+        let mut ours = Vec::new();
+        encode(&mut ours, &batch, props.clone(), true).unwrap();
+        let mut theirs = Vec::new();
+        let mut w = writer(&mut theirs, &schema, props).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        assert!(
+            ours == theirs,
+            "{rows} rows: the bulk encoding differs from the column writer's"
+        );
+    }
+}
