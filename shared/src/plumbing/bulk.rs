@@ -490,40 +490,57 @@ fn zigzag(v: i64) -> u64 {
 }
 
 /// Whole numbers as a Parquet physical type holds them: their deltas are worked out in that
-/// type's width, wrapping.
+/// type's width, wrapping, and a block's deltas kept in it (for 32-bit values, twice as many in
+/// a vector register: the features' 365k indices encoded in 0.51 ms instead of 0.84).
 trait Whole: Copy {
+    /// A delta, in the type's width.
+    type Delta: Copy + Ord + Default;
+    /// A delta less the block's minimum, unsigned, in the type's width.
+    type Above: Copy + Default + Into<u64> + std::ops::BitOr<Output = Self::Above>;
     /// Deltas per miniblock.
     const MINIBLOCK: usize;
     /// The value, sign-extended (the format's first value).
     fn first(self) -> i64;
-    /// `self - prev` in the type's width, sign-extended.
-    fn minus(self, prev: Self) -> i64;
-    /// `delta - min` in the type's width, unsigned.
-    fn above(delta: i64, min: i64) -> u64;
+    /// `self - prev`.
+    fn minus(self, prev: Self) -> Self::Delta;
+    /// A delta, sign-extended (a block's minimum as the format writes it).
+    fn wide(delta: Self::Delta) -> i64;
+    /// `delta - min`, unsigned.
+    fn above(delta: Self::Delta, min: Self::Delta) -> Self::Above;
 }
 
 /// An INT32 column's values (an unsigned one's as their bits).
 impl Whole for u32 {
+    type Delta = i32;
+    type Above = u32;
     const MINIBLOCK: usize = 32;
     fn first(self) -> i64 {
         self as i32 as i64
     }
-    fn minus(self, prev: u32) -> i64 {
-        (self as i32).wrapping_sub(prev as i32) as i64
+    fn minus(self, prev: u32) -> i32 {
+        (self as i32).wrapping_sub(prev as i32)
     }
-    fn above(delta: i64, min: i64) -> u64 {
-        (delta as i32).wrapping_sub(min as i32) as u32 as u64
+    fn wide(delta: i32) -> i64 {
+        delta as i64
+    }
+    fn above(delta: i32, min: i32) -> u32 {
+        delta.wrapping_sub(min) as u32
     }
 }
 
 /// An INT64 column's values.
 impl Whole for i64 {
+    type Delta = i64;
+    type Above = u64;
     const MINIBLOCK: usize = 64;
     fn first(self) -> i64 {
         self
     }
     fn minus(self, prev: i64) -> i64 {
         self.wrapping_sub(prev)
+    }
+    fn wide(delta: i64) -> i64 {
+        delta
     }
     fn above(delta: i64, min: i64) -> u64 {
         delta.wrapping_sub(min) as u64
@@ -541,60 +558,70 @@ fn deltas<T: Whole>(values: &[T], out: &mut Vec<u8>) {
         return;
     };
     uleb128(out, zigzag(first.first()));
-    let mut block = [0i64; MAX_MINIBLOCK * MINIBLOCKS];
     let mut prev = first;
     for chunk in rest.chunks(block_len) {
+        let mut block = [T::Delta::default(); MAX_MINIBLOCK * MINIBLOCKS];
         let block = &mut block[..chunk.len()];
         for (d, &v) in block.iter_mut().zip(chunk) {
             *d = v.minus(prev);
             prev = v;
         }
-        let min = block.iter().copied().min().unwrap_or(0);
-        uleb128(out, zigzag(min));
+        let min = block.iter().copied().min().unwrap_or_default();
+        uleb128(out, zigzag(T::wide(min)));
         let widths = out.len();
         out.extend_from_slice(&[0; MINIBLOCKS]);
         for (m, mini) in block.chunks(T::MINIBLOCK).enumerate() {
             // A last miniblock short of values is padded with zeros.
-            let mut packed = [0u64; MAX_MINIBLOCK];
+            let mut packed = [T::Above::default(); MAX_MINIBLOCK];
             let packed = &mut packed[..T::MINIBLOCK];
             for (p, &d) in packed.iter_mut().zip(mini) {
                 *p = T::above(d, min);
             }
-            let width = 64 - packed.iter().fold(0, |a, &p| a | p).leading_zeros();
+            let width = 64
+                - packed
+                    .iter()
+                    .fold(T::Above::default(), |a, &p| a | p)
+                    .into()
+                    .leading_zeros();
             out[widths + m] = width as u8;
             pack(packed, width, out);
         }
     }
 }
 
-/// `values` (a multiple of 32 of them) of `width` bits each (up to 64), least significant bit
-/// first, onto `out` (`values.len() / 8 * width` bytes).
-fn pack(values: &[u64], width: u32, out: &mut Vec<u8>) {
+/// `values` (32 or 64 of them) of `width` bits each (up to 64), least significant bit first,
+/// onto `out` (`values.len() / 8 * width` bytes), gathered first and then appended at once.
+fn pack<P: Copy + Into<u64>>(values: &[P], width: u32, out: &mut Vec<u8>) {
+    let mut bytes = [0u8; MAX_MINIBLOCK * 8];
+    let mut n = 0;
     if width <= 32 {
-        // Feature indices and most ids' steps: a 64-bit accumulator holds a value and what is
-        // left of the last (a 128-bit one made the features' indices 3x slower to encode).
+        // A 64-bit accumulator holds a value and what is left of the last (a 128-bit one made
+        // the features' indices 3x slower to encode).
         let (mut acc, mut bits) = (0u64, 0u32);
         for &v in values {
-            acc |= v << bits;
+            acc |= v.into() << bits;
             bits += width;
             if bits >= 32 {
-                out.extend_from_slice(&(acc as u32).to_le_bytes());
+                bytes[n..n + 4].copy_from_slice(&(acc as u32).to_le_bytes());
+                n += 4;
                 acc >>= 32;
                 bits -= 32;
             }
         }
-        return;
-    }
-    let (mut acc, mut bits) = (0u128, 0u32);
-    for &v in values {
-        acc |= (v as u128) << bits;
-        bits += width;
-        while bits >= 32 {
-            out.extend_from_slice(&(acc as u32).to_le_bytes());
-            acc >>= 32;
-            bits -= 32;
+    } else {
+        let (mut acc, mut bits) = (0u128, 0u32);
+        for &v in values {
+            acc |= (v.into() as u128) << bits;
+            bits += width;
+            while bits >= 32 {
+                bytes[n..n + 4].copy_from_slice(&(acc as u32).to_le_bytes());
+                n += 4;
+                acc >>= 32;
+                bits -= 32;
+            }
         }
     }
+    out.extend_from_slice(&bytes[..n]);
 }
 
 #[cfg(test)]
