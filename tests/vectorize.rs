@@ -213,6 +213,28 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_eq!(fit(&["--ngram", "2,1"]).status.code(), Some(2));
     assert_eq!(fit(&["--max-df", "1.5"]).status.code(), Some(2));
     assert!(!exists(&vec) && !exists(&out), "nothing written by failed fits");
+    // An output that cannot be written is reported before the input is read (here one that
+    // is not there either), and the other output is not left half-made.
+    fails_with(
+        run(
+            VECTORIZE,
+            &[
+                "fit",
+                &d.path("missing.parquet"),
+                "--vectorizer",
+                &d.path("no/v.bin"),
+                "-o",
+                &out,
+            ],
+        ),
+        "vectorize",
+        "cannot create",
+    );
+    let left: Vec<_> = std::fs::read_dir(d.path("."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(!exists(&out) && left.len() == 1, "only the input is there: {left:?}");
     let empty = d.path("empty.parquet");
     write_stories(&empty, &[]);
     fails_with(
