@@ -39,12 +39,13 @@ use parquet::file::statistics::{Statistics, ValueStatistics};
 use parquet::schema::types::ColumnDescPtr;
 use std::io::Read;
 
-/// Rows per page at most: the column writer's default page row limit, so pages are as
-/// readers know them from other writers.
-const PAGE_ROWS: usize = 20_000;
-/// A page's items in bytes at most (the column writer's default page size): long rows make
-/// pages of fewer rows.
-const PAGE_BYTES: usize = 1 << 20;
+/// How big a list column's pages may grow: the file's page row limit and page size, as the
+/// column writer takes them (a page ends at whichever comes first, after at least one row).
+#[derive(Clone, Copy, Debug)]
+pub struct PageLimits {
+    pub rows: usize,
+    pub bytes: usize,
+}
 /// Miniblocks per block of deltas, as the column writer has them (its miniblocks are 32
 /// values for 32-bit types, 64 for 64-bit ones: [`Whole::MINIBLOCK`]).
 const MINIBLOCKS: usize = 4;
@@ -65,14 +66,6 @@ impl Items<'_> {
         match self {
             Items::Deltas(_) => Encoding::DELTA_BINARY_PACKED,
             Items::Plain { .. } => Encoding::PLAIN,
-        }
-    }
-
-    /// The encoding's number in the Parquet format (its Thrift enum).
-    fn format_encoding(&self) -> i32 {
-        match self {
-            Items::Deltas(_) => 5,
-            Items::Plain { .. } => 0,
         }
     }
 
@@ -164,11 +157,15 @@ impl Read for PiecesRead {
     }
 }
 
-/// The column chunk of `list` for the leaf `descr` (bytes, and what appending them to a row
-/// group needs), or None when the column is not one this module writes: nullable lists or
+/// The column chunk of `list` for the leaf `descr` in pages within `limits` (bytes, and what
+/// appending them to a row group needs), or None when the column is not one this module writes: nullable lists or
 /// items, items other than 32-bit integers or floats, or a big-endian machine (plain floats
 /// are their memory's bytes). The caller then uses the column writer.
-pub fn list_chunk(descr: &ColumnDescPtr, list: &ListArray) -> Result<Option<(Pieces, ColumnCloseResult)>> {
+pub fn list_chunk(
+    descr: &ColumnDescPtr,
+    list: &ListArray,
+    limits: PageLimits,
+) -> Result<Option<(Pieces, ColumnCloseResult)>> {
     if descr.max_def_level() != 1 || descr.max_rep_level() != 1 || list.null_count() != 0 || cfg!(target_endian = "big")
     {
         return Ok(None);
@@ -192,14 +189,19 @@ pub fn list_chunk(descr: &ColumnDescPtr, list: &ListArray) -> Result<Option<(Pie
         },
         _ => return Ok(None),
     };
-    encode_chunk(descr, list.value_offsets(), &items).map(Some)
+    encode_chunk(descr, list.value_offsets(), &items, limits).map(Some)
 }
 
 /// The pages of the rows whose items start at `offsets` (one more offset than rows, into
 /// `items`), in pieces: each page's header, levels (and deltas) encoded into one buffer for the
 /// whole chunk, plain items left where they are. A page's levels and deltas are made in a
 /// scratch buffer first, as the header ahead of them holds their size.
-fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result<(Pieces, ColumnCloseResult)> {
+fn encode_chunk(
+    descr: &ColumnDescPtr,
+    offsets: &[i32],
+    items: &Items,
+    limits: PageLimits,
+) -> Result<(Pieces, ColumnCloseResult)> {
     let rows = offsets.len().saturating_sub(1);
     let n_items = (offsets.last().copied().unwrap_or(0) - offsets.first().copied().unwrap_or(0)).max(0) as usize;
     // Room for what is encoded at its largest (deltas of 32 bits and each block's head; every
@@ -209,7 +211,7 @@ fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result
     } else {
         0
     };
-    let mut out = Vec::with_capacity(deltas + rows / 4 + (rows / PAGE_ROWS + 1) * 64);
+    let mut out = Vec::with_capacity(deltas + rows / 4 + (rows / limits.rows.max(1) + 1) * 64);
     // Where the pieces are: a range of `out`, or plain items.
     let mut pieces: Vec<Result<std::ops::Range<usize>, Bytes>> = Vec::new();
     let mut scratch = Vec::new();
@@ -217,14 +219,14 @@ fn encode_chunk(descr: &ColumnDescPtr, offsets: &[i32], items: &Items) -> Result
     let (mut levels, mut pages, mut at) = (0u64, 0i32, 0usize);
     let mut first = 0;
     while first < rows {
-        let end = page_end(offsets, first, items.width());
+        let end = page_end(offsets, first, items.width(), limits);
         let page = &offsets[first..=end];
         scratch.clear();
         let n = page_levels(page, &mut scratch);
         let plain = items.encode(page[0] as usize, page[page.len() - 1] as usize, &mut scratch);
         let size = scratch.len() + plain.as_ref().map_or(0, |p| p.len());
         let from = out.len();
-        page_header(&mut out, n, items.format_encoding(), size)?;
+        page_header(&mut out, n, items.encoding(), size)?;
         out.extend_from_slice(&scratch);
         pieces.push(Ok(from..out.len()));
         let len = out.len() - from + plain.as_ref().map_or(0, |p| p.len());
@@ -329,7 +331,7 @@ pub fn whole_chunk(
         scratch.clear();
         deltas(page, &mut scratch);
         let at = out.len();
-        page_header(&mut out, page.len(), 5, scratch.len())?;
+        page_header(&mut out, page.len(), Encoding::DELTA_BINARY_PACKED, scratch.len())?;
         out.extend_from_slice(&scratch);
         offsets.append_offset_and_size(at as i64, (out.len() - at) as i32);
         offsets.append_row_count(page.len() as i64);
@@ -381,12 +383,19 @@ pub fn whole_chunk(
 }
 
 /// A version 1 data page's header (Thrift's compact protocol): uncompressed, `entries` level
-/// entries, the items in `encoding` (its format number), both levels RLE, no statistics and
-/// no checksum, as the crate's page writer frames such a page (see the test).
-fn page_header(out: &mut Vec<u8>, entries: usize, encoding: i32, size: usize) -> Result<()> {
+/// entries, the items in `encoding` (PLAIN or DELTA_BINARY_PACKED, the two this module
+/// writes), both levels RLE, no statistics and no checksum, as the crate's page writer frames
+/// such a page (see the test).
+fn page_header(out: &mut Vec<u8>, entries: usize, encoding: Encoding, size: usize) -> Result<()> {
     const I32: u8 = 5;
     const STRUCT: u8 = 12;
+    // The encodings' numbers in the format's Thrift enum.
     const RLE: i32 = 3;
+    let encoding = match encoding {
+        Encoding::PLAIN => 0,
+        Encoding::DELTA_BINARY_PACKED => 5,
+        other => return Err(Error::new(format!("no page header for {other} pages here"))),
+    };
     let too_big = || Error::new("a page of over 2^31 bytes or level entries");
     let size = i32::try_from(size).map_err(|_| too_big())?;
     let entries = i32::try_from(entries).map_err(|_| too_big())?;
@@ -413,12 +422,12 @@ fn page_header(out: &mut Vec<u8>, entries: usize, encoding: i32, size: usize) ->
     Ok(())
 }
 
-/// Where the page starting at row `first` ends: PAGE_ROWS rows, fewer when their items pass
-/// PAGE_BYTES, and always at least one row.
-fn page_end(offsets: &[i32], first: usize, width: usize) -> usize {
+/// Where the page starting at row `first` ends: `limits.rows` rows, fewer when their items
+/// pass `limits.bytes`, and always at least one row.
+fn page_end(offsets: &[i32], first: usize, width: usize, limits: PageLimits) -> usize {
     let rows = offsets.len() - 1;
-    let mut end = rows.min(first + PAGE_ROWS);
-    let limit = (PAGE_BYTES / width) as i64;
+    let mut end = rows.min(first + limits.rows.max(1));
+    let limit = (limits.bytes / width) as i64;
     if (offsets[end] - offsets[first]) as i64 > limit {
         // The last row whose end is within the limit (a binary search over the offsets).
         let base = offsets[first] as i64;

@@ -976,10 +976,9 @@ fn column_writers(
 }
 
 /// A column [`crate::plumbing::bulk`] writes instead of the column writer.
-#[derive(Clone)]
 enum Bulk {
-    /// A list of numbers (the features' rows).
-    List(ColumnDescPtr),
+    /// A list of numbers (the features' rows), in pages within the file's limits.
+    List(ColumnDescPtr, crate::plumbing::bulk::PageLimits),
     /// 64-bit whole numbers, with statistics at `stats`, in pages of `page_rows` rows.
     Whole {
         descr: ColumnDescPtr,
@@ -991,8 +990,9 @@ enum Bulk {
 /// Per top-level column of `schema`: how [`crate::plumbing::bulk`] writes it, or None for the
 /// column writer. Only where the file's properties ask for what that module writes (version 1
 /// pages, uncompressed, no dictionary or bloom filter, the encoding it uses, an offset index,
-/// no statistics in page headers; no statistics at all for lists), so the properties stay the
-/// one place that decides how a column is stored. Whether a column's array fits (no nulls) is
+/// no statistics in page headers; no statistics at all for lists; whole numbers only where the
+/// schema says they are never null), so the properties and the schema stay the one place that
+/// decides how a column is stored. Whether a column's array fits (no nulls in a list) is
 /// decided when it is encoded.
 fn bulk_columns<W: std::io::Write + Send>(
     file: &SerializedFileWriter<W>,
@@ -1014,17 +1014,23 @@ fn bulk_columns<W: std::io::Write + Send>(
             && !props.write_page_header_statistics(path);
         let deltas = props.encoding(path) == Some(Encoding::DELTA_BINARY_PACKED);
         let stats = props.statistics_enabled(path);
+        let limits = crate::plumbing::bulk::PageLimits {
+            rows: props.data_page_row_count_limit(),
+            bytes: props.data_page_size_limit(),
+        };
         bulk.push(match f.data_type() {
             DataType::List(item) if plain && stats == EnabledStatistics::None => match item.data_type() {
-                DataType::Int32 | DataType::UInt32 if deltas => Some(Bulk::List(column)),
-                DataType::Float32 | DataType::Float64 if props.encoding(path).is_none() => Some(Bulk::List(column)),
+                DataType::Int32 | DataType::UInt32 if deltas => Some(Bulk::List(column, limits)),
+                DataType::Float32 | DataType::Float64 if props.encoding(path).is_none() => {
+                    Some(Bulk::List(column, limits))
+                }
                 _ => None,
             },
             // The column writer ends a page after the first batch of `write_batch_size` values
             // that reaches the page row limit (slices of SLICE_ROWS rows keep the batches
             // aligned), or once its estimate of the page passes the page size, which deltas of
             // 64 bits (9 bytes a value with their blocks' heads) do not reach first here.
-            DataType::Int64 if plain && deltas => {
+            DataType::Int64 if plain && deltas && column.max_def_level() == 0 && column.max_rep_level() == 0 => {
                 let batch = props.write_batch_size().max(1);
                 let page_rows = props.data_page_row_count_limit().max(1).div_ceil(batch) * batch;
                 (SLICE_ROWS.is_multiple_of(batch) && page_rows.saturating_mul(9) < props.data_page_size_limit())
@@ -1085,8 +1091,8 @@ fn encode_tasks(
         let column = &columns[c];
         let rows = column.slice(group.0, group.1 - group.0);
         let bulk = match &bulk[c] {
-            Some(Bulk::List(descr)) => match rows.as_list_opt::<i32>() {
-                Some(list) => crate::plumbing::bulk::list_chunk(descr, list)?,
+            Some(Bulk::List(descr, limits)) => match rows.as_list_opt::<i32>() {
+                Some(list) => crate::plumbing::bulk::list_chunk(descr, list, *limits)?,
                 None => None,
             },
             Some(Bulk::Whole {
@@ -1094,9 +1100,12 @@ fn encode_tasks(
                 stats,
                 page_rows,
             }) => match rows.as_primitive_opt::<arrow::datatypes::Int64Type>() {
-                Some(v) if v.null_count() == 0 && descr.max_def_level() == 0 && descr.max_rep_level() == 0 => Some(
-                    crate::plumbing::bulk::whole_chunk(descr, v.values(), *stats, *page_rows)?,
-                ),
+                Some(v) if v.null_count() == 0 => Some(crate::plumbing::bulk::whole_chunk(
+                    descr,
+                    v.values(),
+                    *stats,
+                    *page_rows,
+                )?),
                 _ => None,
             },
             None => None,

@@ -7,6 +7,12 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use std::sync::Arc;
 
+/// The column writer's default page limits, as the tools' files have them.
+const LIMITS: PageLimits = PageLimits {
+    rows: 20_000,
+    bytes: 1 << 20,
+};
+
 fn lists(lens: &[usize], items: ArrayRef) -> ListArray {
     ListArray::new(
         Arc::new(Field::new_list_field(items.data_type().clone(), false)),
@@ -28,7 +34,7 @@ fn written(list: &ListArray) -> Option<Vec<u8>> {
     let w = ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
     let (mut file, _) = w.into_serialized_writer().unwrap();
     let descr = file.schema_descr().column(0);
-    let (bytes, close) = list_chunk(&descr, list).unwrap()?;
+    let (bytes, close) = list_chunk(&descr, list, LIMITS).unwrap()?;
     let mut group = file.next_row_group().unwrap();
     group.append_column(&bytes, close).unwrap();
     group.close().unwrap();
@@ -153,7 +159,7 @@ fn floats_keep_their_bits() {
 
 #[test]
 fn pages_end_at_rows_and_at_their_size() {
-    // 45,000 rows: pages of PAGE_ROWS rows and the rest.
+    // 45,000 rows: pages of the row limit and the rest.
     let lens: Vec<usize> = (0..45_000).map(|i| i % 4).collect();
     let n = lens.iter().sum();
     let pages = same(&lists(
@@ -162,7 +168,7 @@ fn pages_end_at_rows_and_at_their_size() {
     ));
     assert_eq!(pages, [20_000, 20_000, 5_000]);
     // A row longer than a page holds: a page of its own, between pages of the rows around it.
-    let lens = [1, 2, PAGE_BYTES / 4 + 10, 3, 0];
+    let lens = [1, 2, LIMITS.bytes / 4 + 10, 3, 0];
     let n = lens.iter().sum();
     let pages = same(&lists(&lens, Arc::new(UInt32Array::from(hashed(n, 1 << 20)))));
     assert_eq!(pages, [2, 1, 2]);
@@ -196,7 +202,11 @@ fn columns_it_does_not_write_are_left_to_the_column_writer() {
         .unwrap()
         .into_serialized_writer()
         .unwrap();
-    assert!(list_chunk(&file.schema_descr().column(0), &nullable).unwrap().is_none());
+    assert!(
+        list_chunk(&file.schema_descr().column(0), &nullable, LIMITS)
+            .unwrap()
+            .is_none()
+    );
     // Null items, and items of other types.
     let with_nulls = ListArray::new(
         Arc::new(Field::new_list_field(DataType::UInt32, true)),
@@ -231,14 +241,13 @@ fn page_headers_are_the_ones_the_crate_writes() {
         w.write_page(CompressedPage::new(page, size)).unwrap();
         w.close().unwrap();
         let theirs = sink.into_inner().unwrap();
-        let format = if encoding == Encoding::PLAIN { 0 } else { 5 };
         let mut ours = Vec::new();
-        page_header(&mut ours, entries, format, size).unwrap();
+        page_header(&mut ours, entries, encoding, size).unwrap();
         assert_eq!(ours, theirs[..theirs.len() - size], "{entries} entries, {size} bytes");
     }
     // Sizes a header cannot hold are an error, not a wrapped number.
-    assert!(page_header(&mut Vec::new(), 1 << 31, 0, 1).is_err());
-    assert!(page_header(&mut Vec::new(), 1, 0, 1 << 31).is_err());
+    assert!(page_header(&mut Vec::new(), 1 << 31, Encoding::PLAIN, 1).is_err());
+    assert!(page_header(&mut Vec::new(), 1, Encoding::PLAIN, 1 << 31).is_err());
 }
 
 #[test]
@@ -253,7 +262,9 @@ fn a_chunk_in_pieces_reads_as_one() {
         .unwrap()
         .into_serialized_writer()
         .unwrap();
-    let (pieces, close) = list_chunk(&file.schema_descr().column(0), &list).unwrap().unwrap();
+    let (pieces, close) = list_chunk(&file.schema_descr().column(0), &list, LIMITS)
+        .unwrap()
+        .unwrap();
     // A header and levels, then the floats, still in the array.
     assert_eq!(pieces.parts.len(), 2);
     assert_eq!(pieces.parts[1].as_ptr(), list.values().to_data().buffers()[0].as_ptr());
