@@ -22,6 +22,15 @@ fn lists(lens: &[usize], items: ArrayRef) -> ListArray {
     )
 }
 
+/// The Parquet leaf of a column named "x" of type `t`, nullable or not.
+fn leaf(t: &DataType, nullable: bool) -> ColumnDescPtr {
+    let schema = Schema::new(vec![Field::new("x", t.clone(), nullable)]);
+    parquet::arrow::ArrowSchemaConverter::new()
+        .convert(&schema)
+        .unwrap()
+        .column(0)
+}
+
 /// A file of the one column `list`, its chunk made by [`list_chunk`] and appended as a column
 /// writer's would be; None when `list_chunk` declines it.
 fn written(list: &ListArray) -> Option<Vec<u8>> {
@@ -196,14 +205,8 @@ fn columns_it_does_not_write_are_left_to_the_column_writer() {
         items.clone(),
         Some(NullBuffer::from(vec![true, false])),
     );
-    let schema = Arc::new(Schema::new(vec![Field::new("x", nullable.data_type().clone(), true)]));
-    let mut out = Vec::new();
-    let (file, _) = ArrowWriter::try_new(&mut out, schema, None)
-        .unwrap()
-        .into_serialized_writer()
-        .unwrap();
     assert!(
-        list_chunk(&file.schema_descr().column(0), &nullable, LIMITS)
+        list_chunk(&leaf(nullable.data_type(), true), &nullable, LIMITS)
             .unwrap()
             .is_none()
     );
@@ -256,13 +259,7 @@ fn a_chunk_in_pieces_reads_as_one() {
         &[3, 0, 5, 2],
         Arc::new(Float32Array::from_iter_values((0..10).map(|i| i as f32))),
     );
-    let schema = Arc::new(Schema::new(vec![Field::new("x", list.data_type().clone(), false)]));
-    let mut sink = Vec::new();
-    let (file, _) = ArrowWriter::try_new(&mut sink, schema, None)
-        .unwrap()
-        .into_serialized_writer()
-        .unwrap();
-    let (pieces, close) = list_chunk(&file.schema_descr().column(0), &list, LIMITS)
+    let (pieces, close) = list_chunk(&leaf(list.data_type(), false), &list, LIMITS)
         .unwrap()
         .unwrap();
     // A header and levels, then the floats, still in the array.
