@@ -600,37 +600,52 @@ fn deltas<T: Whole>(values: &[T], out: &mut Vec<u8>) {
 
 /// `values` (32 or 64 of them) of `width` bits each (up to 64), least significant bit first,
 /// onto `out` (`values.len() / 8 * width` bytes), gathered first and then appended at once.
+/// Up to 32 bits a value, a 64-bit accumulator holds a value and what is left of the last (a
+/// 128-bit one made the features' indices 3x slower to encode); wider values need 128.
 fn pack<P: Copy + Into<u64>>(values: &[P], width: u32, out: &mut Vec<u8>) {
     let mut bytes = [0u8; MAX_MINIBLOCK * 8];
-    let mut n = 0;
-    if width <= 32 {
-        // A 64-bit accumulator holds a value and what is left of the last (a 128-bit one made
-        // the features' indices 3x slower to encode).
-        let (mut acc, mut bits) = (0u64, 0u32);
-        for &v in values {
-            acc |= v.into() << bits;
-            bits += width;
-            if bits >= 32 {
-                bytes[n..n + 4].copy_from_slice(&(acc as u32).to_le_bytes());
-                n += 4;
-                acc >>= 32;
-                bits -= 32;
-            }
-        }
+    let n = if width <= 32 {
+        pack_into::<u64, P>(values, width, &mut bytes)
     } else {
-        let (mut acc, mut bits) = (0u128, 0u32);
-        for &v in values {
-            acc |= (v.into() as u128) << bits;
-            bits += width;
-            while bits >= 32 {
-                bytes[n..n + 4].copy_from_slice(&(acc as u32).to_le_bytes());
-                n += 4;
-                acc >>= 32;
-                bits -= 32;
-            }
+        pack_into::<u128, P>(values, width, &mut bytes)
+    };
+    out.extend_from_slice(&bytes[..n]);
+}
+
+/// A bit accumulator for [`pack`].
+trait Accumulator:
+    Copy + Default + From<u64> + std::ops::BitOrAssign + std::ops::Shl<u32, Output = Self> + std::ops::ShrAssign<u32>
+{
+    fn low_word(self) -> u32;
+}
+
+impl Accumulator for u64 {
+    fn low_word(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Accumulator for u128 {
+    fn low_word(self) -> u32 {
+        self as u32
+    }
+}
+
+/// [`pack`] through an accumulator `A` wide enough for a value and 31 bits more: how many
+/// bytes of `bytes` it filled.
+fn pack_into<A: Accumulator, P: Copy + Into<u64>>(values: &[P], width: u32, bytes: &mut [u8]) -> usize {
+    let (mut acc, mut bits, mut n) = (A::default(), 0u32, 0usize);
+    for &v in values {
+        acc |= A::from(v.into()) << bits;
+        bits += width;
+        while bits >= 32 {
+            bytes[n..n + 4].copy_from_slice(&acc.low_word().to_le_bytes());
+            n += 4;
+            acc >>= 32;
+            bits -= 32;
         }
     }
-    out.extend_from_slice(&bytes[..n]);
+    n
 }
 
 #[cfg(test)]
