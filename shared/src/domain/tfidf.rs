@@ -809,8 +809,9 @@ fn term_counts(counted: &[Counted], to_global: &[Vec<u32>], n_terms: usize) -> V
 
 /// The matrix's arrays for `rows` rows and up to `entries` non-zeros, every page already
 /// written: a first touch of a page costs ~2 µs here, and the 800 pages of 47k titles' rows
-/// were a fifth of weighing them. Touched on the core that would otherwise wait while the
-/// vocabularies are merged on the other.
+/// were a fifth of weighing them. Touched on one core while the vocabularies are merged on
+/// the other: for 47k titles the two take about as long (1.5 ms each), so neither core waits
+/// there, and a merge split across both cores only moved this work (BENCHMARKS, twelfth round).
 struct Room {
     indptr: Vec<usize>,
     indices: Vec<u32>,
