@@ -18,3 +18,9 @@ pub use plumbing::{artifact, cli, clock, error, history, io, ranged, table};
 pub use steps::{drift, model, outcomes, predict, registry, report, score, split, vectorize};
 
 pub use error::{Context, Error, Result};
+
+/// Every binary linking this crate (the tools, their tests) allocates through
+/// [`plumbing::memory::Allocator`]: big buffers in huge pages.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: plumbing::memory::Allocator = plumbing::memory::Allocator;

@@ -88,6 +88,8 @@ pub(crate) fn release_freed_memory() {
             // SAFETY: malloc_trim only returns free heap memory to the kernel.
             let _ = std::thread::Builder::new().spawn(|| unsafe {
                 libc::malloc_trim(0);
+                #[cfg(target_os = "linux")]
+                crate::plumbing::memory::release_kept();
             });
         });
     }
