@@ -47,7 +47,8 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
         1 + verbosity.verbose.min(2) as i8
     };
     LEVEL.store(lvl, Ordering::Relaxed);
-    tune_allocator();
+    #[cfg(target_os = "linux")]
+    crate::plumbing::memory::tune();
     watch_signals();
     match body() {
         Ok(()) => ExitCode::from(EXIT_OK),
@@ -57,41 +58,6 @@ pub fn run(tool: &str, verbosity: &Verbosity, body: impl FnOnce() -> Result<()>)
             let _ = writeln!(std::io::stderr().lock(), "{tool}: {e}");
             ExitCode::from(e.exit_code())
         }
-    }
-}
-
-/// Keep freed memory in the process instead of returning it to the kernel at once. These tools
-/// allocate and free large buffers in phases (read, decode, fit, encode); by default glibc gives
-/// big blocks back with munmap/trim, and the next phase faults fresh zeroed pages in again. With
-/// a high mmap and trim threshold, `vectorize fit` on 47k titles took a quarter fewer page faults
-/// and a tenth less CPU. Memory use is bounded the same way: freed blocks are reused.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets allocator parameters; called before the tool starts threads.
-    unsafe {
-        // 32 MiB is glibc's ceiling for the mmap threshold on 64-bit.
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
-        libc::mallopt(libc::M_TOP_PAD, 16 << 20);
-    }
-}
-
-/// Give the memory the run has freed back to the kernel on a thread of its own, once: called
-/// as the outputs are committed, where the run mostly waits for the disk, so the kernel has
-/// less to tear down at exit, which the caller waits for. The tools keep freed memory for
-/// reuse while they work (see `tune_allocator`); at the end it is only in the way.
-pub(crate) fn release_freed_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
-            // SAFETY: malloc_trim only returns free heap memory to the kernel.
-            let _ = std::thread::Builder::new().spawn(|| unsafe {
-                libc::malloc_trim(0);
-                #[cfg(target_os = "linux")]
-                crate::plumbing::memory::release_kept();
-            });
-        });
     }
 }
 

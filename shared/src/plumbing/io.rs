@@ -348,7 +348,8 @@ impl Output {
     /// else holds it (1 ms for 2.6 MB here). Holding it moves that work to whoever closes it.
     fn commit_keeping_old(mut self) -> Result<Option<File>> {
         // What is left of the run mostly waits for the disk now.
-        crate::cli::release_freed_memory();
+        #[cfg(target_os = "linux")]
+        crate::plumbing::memory::release_freed();
         let name = self.name.clone();
         match self.file.take() {
             Some(w) => {

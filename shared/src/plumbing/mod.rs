@@ -3,7 +3,7 @@
 //! - [`error`]: the one error type and the exit-code policy (0 ok, 1 check said no, 2 trouble)
 //! - [`cli`]: the error sink, verbosity, stderr logging, a TTY-only progress line, durations
 //! - [`io`]: `-` for stdin/stdout, whole-file inputs with fingerprints, atomic outputs
-//! - [`memory`]: the allocator: glibc's for small blocks, huge pages for big buffers
+//! - [`memory`]: the allocator (glibc's kept from giving memory back, huge pages for big buffers)
 //! - [`clock`]: Unix time now (overridable for tests) and RFC 3339 formatting
 //! - [`history`]: history files, one JSON line per run, appended and read back
 //! - [`artifact`]: binary artifacts (vectorizer, model) behind a checked header

@@ -123,11 +123,7 @@ fn realloc_keeps_the_bytes_across_every_pair_of_homes() {
 
 #[test]
 fn kept_mappings_are_taken_smallest_fitting_first_and_bounded() {
-    let mut k = Kept {
-        maps: [(0, 0); KEEP],
-        n: 0,
-        bytes: 0,
-    };
+    let mut k = Kept::EMPTY;
     assert_eq!(k.take(HUGE), None);
     assert!(k.put(0x1000_0000, 4 * HUGE));
     assert!(k.put(0x2000_0000, 2 * HUGE));
@@ -149,23 +145,38 @@ fn kept_mappings_are_taken_smallest_fitting_first_and_bounded() {
     assert!(!k.put(0x2000_0000, HUGE));
 }
 
+/// Whether `len` bytes from `p` are mapped in this process (mincore fails on a hole).
+fn is_mapped(p: *mut u8, len: usize) -> bool {
+    let mut v = vec![0u8; len.div_ceil(4096)];
+    // SAFETY: mincore only reads the page tables; `v` has a byte per page.
+    unsafe { libc::mincore(p as *mut libc::c_void, len, v.as_mut_ptr()) == 0 }
+}
+
 #[test]
-fn a_big_block_after_a_freed_one_is_whole_and_aligned() {
-    // Nothing else in this test allocates big blocks between the two calls; another test's
-    // thread may, so the second block is only checked to be a whole, aligned, usable one.
-    let l = layout(3 * HUGE);
-    // SAFETY: non-zero layouts, each freed with its own.
+fn a_freed_big_block_is_reused_with_its_pages_and_cut_to_size() {
+    // A list of its own: the allocator's is shared with every other test's thread.
+    let list = Mutex::new(Kept::EMPTY);
+    // SAFETY: mappings made by `map`, handed between the list and this test only.
     unsafe {
-        let p = Allocator.alloc(l);
+        let p = map(3 * HUGE);
         fill(p, 3 * HUGE, 5);
-        Allocator.dealloc(p, l);
-        let small = layout(HUGE + 1);
-        let q = Allocator.alloc(small);
-        assert!(!q.is_null());
-        assert_eq!(q as usize % HUGE, 0);
-        fill(q, HUGE + 1, 6);
-        assert!(holds(q, HUGE + 1, 6));
-        Allocator.dealloc(q, small);
+        release(&list, p, 3 * HUGE);
+        let q = reuse(&list, HUGE + 1);
+        assert_eq!(q, p, "the kept mapping is reused");
+        // Its pages came with it (what was written is still there), and what the smaller block
+        // does not span went back to the kernel.
+        assert!(
+            (0..HUGE + 1)
+                .step_by(997)
+                .all(|i| *q.add(i) == 5u8.wrapping_add(i as u8))
+        );
+        assert!(is_mapped(q, span(HUGE + 1)));
+        assert!(!is_mapped(q.add(span(HUGE + 1)), HUGE));
+        assert!(reuse(&list, HUGE).is_null(), "taken out of the list");
+        release(&list, q, HUGE + 1);
+        release_kept(&list);
+        assert!(!is_mapped(q, span(HUGE + 1)), "let go at the end");
+        assert_eq!(locked(&list).n, 0);
     }
 }
 
