@@ -158,9 +158,10 @@ impl Read for PiecesRead {
 }
 
 /// The column chunk of `list` for the leaf `descr` in pages within `limits` (bytes, and what
-/// appending them to a row group needs), or None when the column is not one this module writes: nullable lists or
-/// items, items other than 32-bit integers or floats, or a big-endian machine (plain floats
-/// are their memory's bytes). The caller then uses the column writer.
+/// appending them to a row group needs), or None when the column is not one this module
+/// writes: nullable lists or items, items other than 32-bit integers or floats, or a
+/// big-endian machine (plain floats are their memory's bytes). The caller then uses the column
+/// writer.
 pub fn list_chunk(
     descr: &ColumnDescPtr,
     list: &ListArray,
